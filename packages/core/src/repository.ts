@@ -1,0 +1,161 @@
+import type { Account, Customer, Order, OrderDetails, Product, Transfer } from './domain';
+import type {
+  BulkMethod,
+  KeysetQuery,
+  LoadStrategy,
+  NewCustomer,
+  NewOrder,
+  NewOrderItem,
+  OffsetQuery,
+  OrderFilter,
+  PriceUpdate,
+  ProductUpsert,
+  RecentOrdersQuery,
+  TransferRequest,
+} from './inputs';
+
+export interface OffsetPage<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+}
+
+export interface KeysetPage<T> {
+  items: T[];
+  /** Opaque cursor for the next page; null when this page is the last one (no extra empty page). */
+  nextCursor: string | null;
+}
+
+/**
+ * The contract every implementation fulfils. Each method validates its input with `validate` from
+ * @dal/core first (ValidationError on bad input, before any statement is sent), and translates every
+ * driver or ORM error into a DalError: nothing library-specific escapes.
+ */
+export interface ShopRepository {
+  /**
+   * Inserts a customer. Emails are unique among live customers, case-insensitively.
+   * @throws ConflictError when a live customer already has this email (any letter case).
+   */
+  createCustomer(input: NewCustomer): Promise<Customer>;
+
+  /**
+   * @throws NotFoundError when the customer does not exist or is soft-deleted.
+   */
+  getCustomer(id: number): Promise<Customer>;
+
+  /** Case-insensitive lookup among live customers; null when none matches. */
+  findCustomerByEmail(email: string): Promise<Customer | null>;
+
+  /**
+   * Sets deleted_at; the email becomes free for a new customer.
+   * @throws NotFoundError when missing or already deleted.
+   */
+  softDeleteCustomer(id: number): Promise<void>;
+
+  /** @throws NotFoundError */
+  getProduct(id: number): Promise<Product>;
+
+  /**
+   * Compare-and-set in one statement: sets the price, bumps version and updated_at only when the stored
+   * version equals `expectedVersion`.
+   * @returns the product at version `expectedVersion + 1`.
+   * @throws VersionConflictError when the version has moved; NotFoundError when the id does not exist.
+   */
+  updateProductPrice(input: PriceUpdate): Promise<Product>;
+
+  /**
+   * Inserts or updates products by sku with INSERT ... ON CONFLICT (sku) DO UPDATE, one statement per chunk;
+   * an update bumps version and updated_at.
+   * @returns the number of rows inserted or updated.
+   * @throws ValidationError when a sku appears twice in `rows` (before any write).
+   */
+  upsertProducts(rows: ProductUpsert[]): Promise<{ affected: number }>;
+
+  /**
+   * One transaction: locks the products in id order (SELECT ... FOR UPDATE), checks and decrements stock,
+   * inserts the order (status 'pending', total from current prices) and its items (unit price snapshot).
+   * Stock changes do not bump a product's version (the version guards price and upsert edits only).
+   * @throws NotFoundError (customer or product) or InsufficientStockError; nothing is changed then.
+   */
+  createOrder(input: NewOrder): Promise<OrderDetails>;
+
+  /**
+   * The newest orders (created_at desc, id desc) with customer and items (id asc) and each item's product.
+   * All strategies return deep-equal results:
+   * - `naive`: the orders, then per order its customer and its items, then per item its product (N+1);
+   * - `batched`: one query per relation level (id = ANY / IN), stitched in memory;
+   * - `joined`: one statement.
+   */
+  recentOrdersWithDetails(query: RecentOrdersQuery, strategy: LoadStrategy): Promise<OrderDetails[]>;
+
+  /** Page `page` (from 1) of orders by created_at desc, id desc, with LIMIT/OFFSET. */
+  listOrdersOffset(query: OffsetQuery): Promise<OffsetPage<Order>>;
+
+  /**
+   * Keyset page after the opaque cursor `after` (first page when absent), same order as listOrdersOffset,
+   * with the row-value predicate `(created_at, id) < ($1, $2)` that the (created_at desc, id desc) indexes
+   * serve. Exact to the microsecond: never skips or repeats a row.
+   * @throws InvalidCursorError when `after` is malformed or tampered with.
+   */
+  listOrdersKeyset(query: KeysetQuery): Promise<KeysetPage<Order>>;
+
+  /** Number of orders matching the filter. */
+  countOrders(filter?: OrderFilter): Promise<number>;
+
+  /**
+   * Inserts order items, all or nothing: one bad row (for example a missing order) fails the call and
+   * writes nothing.
+   * - `loop`: one INSERT per row in one transaction;
+   * - `batch`: the library's multi-row insert, chunked below PostgreSQL's 65,535 bind-parameter limit;
+   * - `unnest`: one INSERT ... SELECT FROM unnest($1::int[], ...) whatever the size;
+   * - `copy`: COPY FROM STDIN.
+   * @returns the number of rows inserted.
+   * @throws ValidationError for a method not in `meta.bulkMethods`; NotFoundError for a missing order or product.
+   */
+  insertOrderItems(rows: NewOrderItem[], method: BulkMethod): Promise<number>;
+
+  /** @throws NotFoundError */
+  getAccount(id: number): Promise<Account>;
+
+  /**
+   * Moves money atomically. Replaying the same idempotency key with the same parameters returns the
+   * original transfer and moves nothing, also when the duplicates arrive concurrently.
+   * No lost update, no deadlock, no negative balance under concurrent transfers in both directions.
+   * @throws ValidationError (amount <= 0, same account twice), NotFoundError (account),
+   * InsufficientFundsError, IdempotencyConflictError (same key, other parameters).
+   */
+  transfer(input: TransferRequest): Promise<Transfer>;
+
+  /** Releases every connection. */
+  close(): Promise<void>;
+}
+
+export interface RepositoryOptions {
+  /** postgres:// URL of the database to use. */
+  connectionString: string;
+  /** Size of the node-postgres pool, the same for every library. */
+  poolSize: number;
+}
+
+export type ImplementationKind = 'raw' | 'query-builder' | 'orm';
+
+export interface EscapeHatch {
+  /** Contract method (or `helper:name`) where raw SQL goes through the library. */
+  method: string;
+  reason: string;
+}
+
+/** What an implementation is; the benchmark harness and the reports read it. */
+export interface ImplementationMeta {
+  id: string;
+  displayName: string;
+  kind: ImplementationKind;
+  /** Library name -> installed version (read from its package.json, never typed by hand). */
+  libraries: Record<string, string>;
+  bulkMethods: readonly BulkMethod[];
+  escapeHatches: readonly EscapeHatch[];
+  /** Preview or non-default library features the implementation turns on. */
+  previewFeatures?: readonly string[];
+}
+
+export type RepositoryFactory = (options: RepositoryOptions) => ShopRepository | Promise<ShopRepository>;

@@ -1,0 +1,113 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { truncateAll } from './databases';
+import { DEFAULT_SEED, datasetFingerprint, generateDataset, type RowSource, type Scale } from './dataset';
+import { schemaVersion } from './migrate';
+
+const TABLES = [
+  ['customers', '(id, email, name, created_at, deleted_at)', 'customers'],
+  ['products', '(id, sku, name, price_cents, stock, version, updated_at)', 'products'],
+  ['orders', '(id, customer_id, status, total_cents, created_at)', 'orders'],
+  ['order_items', '(id, order_id, product_id, quantity, unit_price_cents)', 'orderItems'],
+  ['accounts', '(id, customer_id, balance_cents, version)', 'accounts'],
+] as const;
+
+/** Groups lines into ~256 KiB strings so the COPY stream is not fed millions of tiny chunks. */
+function* batches(lines: Iterable<string>, size = 256 * 1024): Generator<string> {
+  let buffer = '';
+  for (const line of lines) {
+    buffer += line;
+    if (buffer.length >= size) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+export interface SeedResult {
+  scale: Scale;
+  seed: number;
+  fingerprint: string;
+  rows: Record<string, number>;
+  milliseconds: number;
+}
+
+async function copyTable(client: pg.ClientBase, table: string, columns: string, source: RowSource) {
+  await pipeline(
+    Readable.from(batches(source())),
+    client.query(copyFrom(`COPY ${table} ${columns} FROM STDIN`)),
+  );
+}
+
+/**
+ * Empties the schema's tables and loads the dataset of `scale` with COPY, then moves the identity sequences
+ * past the loaded ids, ANALYZEs, and records the dataset's fingerprint (scale + seed + schema version).
+ */
+export async function seedDataset(
+  connectionString: string,
+  options: { scale: Scale; seed?: number },
+): Promise<SeedResult> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const started = performance.now();
+  const data = generateDataset(options.scale, seed);
+  const fingerprint = datasetFingerprint(options.scale, seed, schemaVersion());
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await truncateAll(client);
+    for (const [table, columns, key] of TABLES) await copyTable(client, table, columns, data[key]);
+    for (const [table] of [...TABLES, ['transfers']]) {
+      await client.query(
+        `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce((SELECT max(id) FROM ${table}), 0) + 1, false)`,
+      );
+    }
+    await client.query(`CREATE TABLE IF NOT EXISTS dal_dataset (
+      id boolean PRIMARY KEY DEFAULT true CHECK (id), fingerprint text NOT NULL, scale text NOT NULL,
+      seed integer NOT NULL, seeded_at timestamptz NOT NULL DEFAULT now())`);
+    await client.query(
+      `INSERT INTO dal_dataset (fingerprint, scale, seed) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, scale = excluded.scale,
+         seed = excluded.seed, seeded_at = now()`,
+      [fingerprint, options.scale, seed],
+    );
+    await client.query('COMMIT');
+    await client.query('ANALYZE');
+    const rows: Record<string, number> = {};
+    for (const [table] of TABLES) {
+      const { rows: r } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      rows[table] = r[0]!.n;
+    }
+    return {
+      scale: options.scale,
+      seed,
+      fingerprint,
+      rows,
+      milliseconds: Math.round(performance.now() - started),
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The fingerprint recorded by the last seedDataset on this database, or null. */
+export async function readDatasetFingerprint(connectionString: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ fingerprint: string }>(
+      "SELECT fingerprint FROM dal_dataset WHERE to_regclass('dal_dataset') IS NOT NULL",
+    );
+    return rows[0]?.fingerprint ?? null;
+  } catch {
+    return null;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,88 @@
+import pg from 'pg';
+
+/** Transaction control is not counted: BEGIN/START TRANSACTION, COMMIT/END, ROLLBACK, SET TRANSACTION. */
+const TRANSACTION_CONTROL = String.raw`^\s*(begin|start\s+transaction|commit|end|rollback|set\s+transaction)\y`;
+
+export interface StatementStat {
+  query: string;
+  calls: number;
+  rows: number;
+}
+
+export interface StatementCount {
+  /** Statements executed in the database, transaction control excluded. */
+  statements: number;
+  /** Rows those statements returned or affected. */
+  rows: number;
+  /** The distinct (normalised) statements, most called first. */
+  queries: StatementStat[];
+}
+
+/**
+ * Counts what one database executed, as the server saw it (pg_stat_statements), not as a library logged it.
+ * Reads and resets the statistics of that database only, from a connection to another database, so its own
+ * queries are never counted. Operations on the measured database must not overlap a measurement.
+ */
+export class StatementCounter {
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly dbid: number,
+  ) {}
+
+  /**
+   * A counter for `database`, connected through `adminUrl` (a database on the same server); null when the
+   * server has no pg_stat_statements in shared_preload_libraries.
+   */
+  static async open(adminUrl: string, database: string): Promise<StatementCounter | null> {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ preloaded: boolean }>(
+        "SELECT 'pg_stat_statements' = ANY(string_to_array(current_setting('shared_preload_libraries'), ', ')) AS preloaded",
+      );
+      if (!rows[0]?.preloaded) {
+        await client.end();
+        return null;
+      }
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      const db = await client.query<{ oid: number }>(
+        'SELECT oid::int AS oid FROM pg_database WHERE datname = $1',
+        [database],
+      );
+      if (!db.rows[0]) throw new Error(`no database ${database}`);
+      return new StatementCounter(client, db.rows[0].oid);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+  }
+
+  async reset(): Promise<void> {
+    await this.client.query('SELECT pg_stat_statements_reset(0, $1::oid, 0)', [this.dbid]);
+  }
+
+  async read(): Promise<StatementCount> {
+    const { rows } = await this.client.query<{ query: string; calls: string; rows: string }>(
+      `SELECT query, calls, rows FROM pg_stat_statements
+        WHERE dbid = $1 AND query !~* $2 ORDER BY calls DESC, query`,
+      [this.dbid, TRANSACTION_CONTROL],
+    );
+    const queries = rows.map((r) => ({ query: r.query, calls: Number(r.calls), rows: Number(r.rows) }));
+    return {
+      statements: queries.reduce((n, q) => n + q.calls, 0),
+      rows: queries.reduce((n, q) => n + q.rows, 0),
+      queries,
+    };
+  }
+
+  /** Resets, runs `fn`, and returns its result with what the database executed meanwhile. */
+  async measure<T>(fn: () => Promise<T>): Promise<StatementCount & { result: T }> {
+    await this.reset();
+    const result = await fn();
+    return { ...(await this.read()), result };
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}

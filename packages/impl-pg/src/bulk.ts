@@ -1,0 +1,74 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BulkMethod, NewOrderItem } from '@dal/core';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { withTransaction } from './transaction';
+
+export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ['loop', 'batch', 'unnest', 'copy'];
+
+/** 4 parameters a row: 10,000 rows = 40,000 parameters, below PostgreSQL's 65,535. */
+const BATCH_ROWS = 10_000;
+const INSERT = 'INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents)';
+
+type Inserter = (client: pg.PoolClient, rows: NewOrderItem[]) => Promise<void>;
+
+const methods: Record<BulkMethod, Inserter> = {
+  async loop(client, rows) {
+    for (const r of rows) {
+      await client.query(`${INSERT} VALUES ($1, $2, $3, $4)`, [
+        r.orderId,
+        r.productId,
+        r.quantity,
+        r.unitPriceCents,
+      ]);
+    }
+  },
+  async batch(client, rows) {
+    for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+      const params: number[] = [];
+      const values = rows
+        .slice(start, start + BATCH_ROWS)
+        .map(
+          (r) =>
+            `($${params.push(r.orderId)}, $${params.push(r.productId)}, $${params.push(r.quantity)}, $${params.push(r.unitPriceCents)})`,
+        );
+      await client.query(`${INSERT} VALUES ${values.join(', ')}`, params);
+    }
+  },
+  async unnest(client, rows) {
+    // four array parameters whatever the row count: one statement, one plan
+    await client.query(`${INSERT} SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[])`, [
+      rows.map((r) => r.orderId),
+      rows.map((r) => r.productId),
+      rows.map((r) => r.quantity),
+      rows.map((r) => r.unitPriceCents),
+    ]);
+  },
+  async copy(client, rows) {
+    const lines = function* () {
+      for (let i = 0; i < rows.length; i += 5_000) {
+        yield rows
+          .slice(i, i + 5_000)
+          .map((r) => `${r.orderId}\t${r.productId}\t${r.quantity}\t${r.unitPriceCents}\n`)
+          .join('');
+      }
+    };
+    await pipeline(
+      Readable.from(lines()),
+      client.query(
+        copyFrom('COPY order_items (order_id, product_id, quantity, unit_price_cents) FROM STDIN'),
+      ),
+    );
+  },
+};
+
+/** All or nothing: every method runs in one transaction. */
+export async function insertOrderItems(
+  pool: pg.Pool,
+  rows: NewOrderItem[],
+  method: BulkMethod,
+): Promise<number> {
+  await withTransaction(pool, (client) => methods[method](client, rows));
+  return rows.length;
+}

@@ -1,0 +1,24 @@
+import {
+  type ImplementationMeta,
+  packageVersion,
+  type RepositoryOptions,
+  type ShopRepository,
+} from '@dal/core';
+import { SUPPORTED_BULK_METHODS } from './bulk';
+import { PgShopRepository } from './repository';
+
+export const meta: ImplementationMeta = {
+  id: 'pg',
+  displayName: 'node-postgres (raw SQL)',
+  kind: 'raw',
+  libraries: {
+    pg: packageVersion('pg', import.meta.url),
+    'pg-copy-streams': packageVersion('pg-copy-streams', import.meta.url),
+  },
+  bulkMethods: SUPPORTED_BULK_METHODS,
+  escapeHatches: [],
+};
+
+export function createRepository(options: RepositoryOptions): ShopRepository {
+  return new PgShopRepository(options);
+}

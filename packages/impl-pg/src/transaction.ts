@@ -1,0 +1,28 @@
+import { isRetryable } from '@dal/core';
+import type pg from 'pg';
+
+/**
+ * Runs `fn` in a transaction on one pooled client: every statement of the transaction goes through that
+ * client. Retries the whole transaction on serialization failure or deadlock (at most `attempts` times).
+ */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  attempts = 5,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (attempt < attempts && isRetryable(error)) continue;
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
