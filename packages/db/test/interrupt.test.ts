@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+
+const script = fileURLToPath(new URL('./fixtures/start-and-wait.ts', import.meta.url));
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+function alive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The child starts the embedded server itself, so this runs whether or not DATABASE_URL is set.
+test('Ctrl-C stops the embedded PostgreSQL and removes its scratch directory', async () => {
+  const child = spawn(tsx, [script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
+  let out = '';
+  const ready = new Promise<{ dataDir: string; postmaster: number }>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('READY '));
+      if (line) resolve(JSON.parse(line.slice(6)));
+    });
+    child.on('exit', (code) => reject(new Error(`child exited early (${code}): ${out}`)));
+  });
+  const { dataDir, postmaster } = await ready;
+  expect(alive(postmaster)).toBe(true);
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.once('exit', resolve));
+  for (let i = 0; i < 50 && (alive(postmaster) || existsSync(dataDir)); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  expect(alive(postmaster)).toBe(false);
+  expect(existsSync(dataDir)).toBe(false);
+}, 60_000);
