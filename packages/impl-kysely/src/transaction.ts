@@ -1,0 +1,50 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { isRetryable } from '@dal/core';
+import type { Kysely, PostgresPool, Transaction } from 'kysely';
+import type pg from 'pg';
+import type { Database } from './database';
+
+type Trx = Transaction<Database>;
+
+// Kysely keeps a transaction's pg client private. The pool handed to PostgresDialect notes, in the async
+// context of withTransaction, which client it gave out: that is the client Kysely runs the transaction on.
+const reserved = new AsyncLocalStorage<{ client?: pg.PoolClient }>();
+
+/** The pg.Pool as Kysely's PostgresDialect sees it; withTransaction can then hand its client to COPY. */
+export function transactionAwarePool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const slot = reserved.getStore();
+      if (slot) slot.client = client;
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
+
+/**
+ * Runs `fn` in `db.transaction()`: every statement goes through `trx`, and `client` is the pg client under
+ * it, for what Kysely has no API for. Retries the whole transaction on serialization failure or deadlock
+ * (at most `attempts` times).
+ */
+export async function withTransaction<T>(
+  db: Kysely<Database>,
+  fn: (trx: Trx, client: pg.PoolClient) => Promise<T>,
+  attempts = 5,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const slot: { client?: pg.PoolClient } = {};
+    try {
+      return await reserved.run(slot, () =>
+        db.transaction().execute((trx) => {
+          if (!slot.client) throw new Error('the transaction did not take its connection from the pool');
+          return fn(trx, slot.client);
+        }),
+      );
+    } catch (error) {
+      if (attempt < attempts && isRetryable(error)) continue;
+      throw error;
+    }
+  }
+}
