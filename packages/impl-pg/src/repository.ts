@@ -68,6 +68,9 @@ export class PgShopRepository implements ShopRepository {
 
   constructor(options: RepositoryOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize });
+    // an idle client whose connection is terminated (server restart, DROP DATABASE ... WITH (FORCE)) is
+    // reported on the pool; without a listener that is an uncaught exception. The pool replaces it anyway.
+    this.pool.on('error', () => {});
   }
 
   async createCustomer(input: NewCustomer): Promise<Customer> {

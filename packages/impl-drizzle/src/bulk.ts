@@ -1,0 +1,85 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { sql } from 'drizzle-orm';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { type Db, onClient, type Tx } from './db';
+import { orderItems } from './schema';
+import { withTransaction } from './transaction';
+
+export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ['loop', 'batch', 'unnest', 'copy'];
+
+/**
+ * Drizzle renders one bind parameter per value and does not chunk: 4 parameters a row, so 10,000 rows =
+ * 40,000 parameters, below PostgreSQL's 65,535 (more rows fail with "bind message has N parameter formats").
+ */
+export const BATCH_ROWS = 10_000;
+
+type Inserter = (tx: Tx, rows: NewOrderItem[]) => Promise<void>;
+
+const inTransaction: Record<Exclude<BulkMethod, 'copy'>, Inserter> = {
+  async loop(tx, rows) {
+    for (const row of rows) await tx.insert(orderItems).values(row);
+  },
+  async batch(tx, rows) {
+    for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+      await tx.insert(orderItems).values(rows.slice(start, start + BATCH_ROWS));
+    }
+  },
+  async unnest(tx, rows) {
+    // escape hatch: Drizzle has no unnest(), and insert().select() lists the identity column "id" too, which
+    // a SELECT cannot fill with DEFAULT; so the whole statement is sql. sql.param keeps each array one
+    // parameter (a bare array in sql`` expands to a list): one statement and one plan for any row count.
+    const keys = ['orderId', 'productId', 'quantity', 'unitPriceCents'] as const;
+    await tx.execute(
+      sql`INSERT INTO ${orderItems} (${sql.join(
+        keys.map((k) => sql.identifier(orderItems[k].name)),
+        sql`, `,
+      )}) SELECT * FROM unnest(${sql.join(
+        keys.map((k) => sql`${sql.param(rows.map((r) => r[k]))}::int[]`),
+        sql`, `,
+      )})`,
+    );
+  },
+};
+
+/**
+ * escape hatch: Drizzle has no COPY. Its transaction's connection is private, so this checks a client out
+ * itself, runs Drizzle's transaction on that client, and streams COPY FROM STDIN through the same client.
+ */
+async function copy(pool: pg.Pool, rows: NewOrderItem[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await onClient(client).transaction(async () => {
+      const lines = function* () {
+        for (let i = 0; i < rows.length; i += 5_000) {
+          yield rows
+            .slice(i, i + 5_000)
+            .map((r) => `${r.orderId}\t${r.productId}\t${r.quantity}\t${r.unitPriceCents}\n`)
+            .join('');
+        }
+      };
+      await pipeline(
+        Readable.from(lines()),
+        client.query(
+          copyFrom('COPY order_items (order_id, product_id, quantity, unit_price_cents) FROM STDIN'),
+        ),
+      );
+    });
+  } finally {
+    client.release();
+  }
+}
+
+/** All or nothing: every method runs in one transaction. */
+export async function insertOrderItems(
+  db: Db,
+  pool: pg.Pool,
+  rows: NewOrderItem[],
+  method: BulkMethod,
+): Promise<number> {
+  if (method === 'copy') await copy(pool, rows);
+  else await withTransaction(db, (tx) => inTransaction[method](tx, rows));
+  return rows.length;
+}

@@ -1,0 +1,29 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+
+// escape hatch: Drizzle has no builders for SQL functions, arithmetic or CASE; sql`` is its documented way
+// to write them inside .set(), .values(), .where() and index definitions. Every such fragment lives here.
+
+export const now = (): SQL => sql`now()`;
+
+export const plusOne = (column: AnyPgColumn): SQL => sql`${column} + 1`;
+
+/** The value an INSERT ... ON CONFLICT DO UPDATE proposed for `column` (the helper of Drizzle's upsert guide). */
+export const excluded = (column: AnyPgColumn): SQL => sql.raw(`excluded.${column.name}`);
+
+/** The lower() the partial unique index on lower(email) is built on (the helper of Drizzle's index docs). */
+export const lower = (value: AnyPgColumn | string): SQL => sql`lower(${value})`;
+
+/**
+ * `column + CASE id WHEN ... THEN delta ... END`: one UPDATE adds each row its own delta (Drizzle's guide
+ * "update many with different values"). `type` types the parameters, which PostgreSQL would read as text.
+ */
+export function plusPerRow(
+  column: AnyPgColumn,
+  id: AnyPgColumn,
+  deltas: Map<number, number>,
+  type: 'int' | 'bigint',
+): SQL {
+  const whens = [...deltas].map(([key, delta]) => sql`WHEN ${key} THEN ${delta}::${sql.raw(type)}`);
+  return sql`${column} + CASE ${id} ${sql.join(whens, sql` `)} END`;
+}

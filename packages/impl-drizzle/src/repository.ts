@@ -1,0 +1,345 @@
+import {
+  type Account,
+  type BulkMethod,
+  CURSOR_TIMESTAMP_FORMAT,
+  type Customer,
+  constraintError,
+  encodeCursor,
+  IdempotencyConflictError,
+  InsufficientFundsError,
+  InsufficientStockError,
+  type KeysetPage,
+  type KeysetQuery,
+  type LoadStrategy,
+  type NewCustomer,
+  type NewOrder,
+  type NewOrderItem,
+  NotFoundError,
+  type OffsetPage,
+  type OffsetQuery,
+  type Order,
+  type OrderDetails,
+  type OrderFilter,
+  type PriceUpdate,
+  type Product,
+  type ProductUpsert,
+  type RecentOrdersQuery,
+  type RepositoryOptions,
+  type ShopRepository,
+  type Transfer,
+  type TransferRequest,
+  VersionConflictError,
+  validate,
+} from '@dal/core';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type pg from 'pg';
+import { insertOrderItems, SUPPORTED_BULK_METHODS } from './bulk';
+import {
+  accountColumns,
+  customerColumns,
+  customerSummaryColumns,
+  itemColumns,
+  orderColumns,
+  productColumns,
+  transferColumns,
+} from './columns';
+import { connect, type Db, endPool } from './db';
+import { excluded, lower, now, plusOne, plusPerRow } from './expressions';
+import { loadOrderDetails } from './loading';
+import { newestFirst, orderFilter } from './order-filter';
+import { accounts, customers, orderItems, orders, products, transfers } from './schema';
+import { withTransaction } from './transaction';
+
+/** Rows per INSERT ... ON CONFLICT statement: 4 parameters a row stays below the 65,535 limit. */
+const UPSERT_CHUNK = 10_000;
+
+export class DrizzleShopRepository implements ShopRepository {
+  private readonly pool: pg.Pool;
+  private readonly db: Db;
+
+  constructor(options: RepositoryOptions) {
+    ({ pool: this.pool, db: this.db } = connect(options));
+  }
+
+  async createCustomer(input: NewCustomer): Promise<Customer> {
+    const values = validate.newCustomer(input);
+    try {
+      const [customer] = await this.db.insert(customers).values(values).returning(customerColumns);
+      return customer!;
+    } catch (error) {
+      throw constraintError(error) ?? error;
+    }
+  }
+
+  async getCustomer(id: number): Promise<Customer> {
+    validate.id(id);
+    const [customer] = await this.db
+      .select(customerColumns)
+      .from(customers)
+      .where(and(eq(customers.id, id), isNull(customers.deletedAt)));
+    if (!customer) throw new NotFoundError('customer', id);
+    return customer;
+  }
+
+  async findCustomerByEmail(email: string): Promise<Customer | null> {
+    validate.email(email);
+    // lower(email) matches the partial unique index customers_email_live_key
+    const [customer] = await this.db
+      .select(customerColumns)
+      .from(customers)
+      .where(and(eq(lower(customers.email), lower(email)), isNull(customers.deletedAt)));
+    return customer ?? null;
+  }
+
+  async softDeleteCustomer(id: number): Promise<void> {
+    validate.id(id);
+    const { rowCount } = await this.db
+      .update(customers)
+      .set({ deletedAt: now() })
+      .where(and(eq(customers.id, id), isNull(customers.deletedAt)));
+    if (rowCount === 0) throw new NotFoundError('customer', id);
+  }
+
+  async getProduct(id: number): Promise<Product> {
+    validate.id(id);
+    const [product] = await this.db.select(productColumns).from(products).where(eq(products.id, id));
+    if (!product) throw new NotFoundError('product', id);
+    return product;
+  }
+
+  async updateProductPrice(input: PriceUpdate): Promise<Product> {
+    const { id, priceCents, expectedVersion } = validate.priceUpdate(input);
+    const [updated] = await this.db
+      .update(products)
+      .set({ priceCents, version: plusOne(products.version), updatedAt: now() })
+      .where(and(eq(products.id, id), eq(products.version, expectedVersion)))
+      .returning(productColumns);
+    if (updated) return updated;
+    // the compare-and-set matched nothing: tell a missing row from a moved version
+    const [exists] = await this.db.select({ id: products.id }).from(products).where(eq(products.id, id));
+    if (!exists) throw new NotFoundError('product', id);
+    throw new VersionConflictError('product', id, expectedVersion);
+  }
+
+  async upsertProducts(input: ProductUpsert[]): Promise<{ affected: number }> {
+    const rows = validate.upsertProducts(input);
+    if (rows.length === 0) return { affected: 0 };
+    return withTransaction(this.db, async (tx) => {
+      let affected = 0;
+      for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
+        const result = await tx
+          .insert(products)
+          .values(rows.slice(start, start + UPSERT_CHUNK))
+          .onConflictDoUpdate({
+            target: products.sku,
+            set: {
+              name: excluded(products.name),
+              priceCents: excluded(products.priceCents),
+              stock: excluded(products.stock),
+              version: plusOne(products.version),
+              updatedAt: now(),
+            },
+          });
+        affected += result.rowCount ?? 0;
+      }
+      return { affected };
+    });
+  }
+
+  async createOrder(input: NewOrder): Promise<OrderDetails> {
+    const { customerId, items } = validate.newOrder(input);
+    return withTransaction(this.db, async (tx) => {
+      const [customer] = await tx
+        .select(customerSummaryColumns)
+        .from(customers)
+        .where(and(eq(customers.id, customerId), isNull(customers.deletedAt)));
+      if (!customer) throw new NotFoundError('customer', customerId);
+      // lock in id order so concurrent orders over the same products cannot deadlock
+      const locked = await tx
+        .select({
+          id: products.id,
+          sku: products.sku,
+          name: products.name,
+          priceCents: products.priceCents,
+          stock: products.stock,
+        })
+        .from(products)
+        .where(
+          inArray(
+            products.id,
+            items.map((i) => i.productId),
+          ),
+        )
+        .orderBy(asc(products.id))
+        .for('no key update');
+      const byId = new Map(locked.map((p) => [p.id, p]));
+      for (const item of [...items].sort((a, b) => a.productId - b.productId)) {
+        const product = byId.get(item.productId);
+        if (!product) throw new NotFoundError('product', item.productId);
+        if (product.stock < item.quantity)
+          throw new InsufficientStockError(item.productId, item.quantity, product.stock);
+      }
+      const decrements = new Map(items.map((i) => [i.productId, -i.quantity]));
+      await tx
+        .update(products)
+        .set({ stock: plusPerRow(products.stock, products.id, decrements, 'int') })
+        .where(inArray(products.id, [...decrements.keys()]));
+      const price = (productId: number) => byId.get(productId)!.priceCents;
+      const [order] = await tx
+        .insert(orders)
+        .values({
+          customerId,
+          status: 'pending',
+          totalCents: items.reduce((sum, i) => sum + i.quantity * price(i.productId), 0),
+          createdAt: now(),
+        })
+        .returning(orderColumns);
+      // a multi-row VALUES inserts, and so numbers, the rows in input order
+      const inserted = await tx
+        .insert(orderItems)
+        .values(
+          items.map((i) => ({
+            orderId: order!.id,
+            productId: i.productId,
+            quantity: i.quantity,
+            unitPriceCents: price(i.productId),
+          })),
+        )
+        .returning(itemColumns);
+      return {
+        ...order!,
+        customer,
+        items: inserted
+          .sort((a, b) => a.id - b.id)
+          .map((item) => {
+            const { id, sku, name } = byId.get(item.productId)!;
+            return { ...item, product: { id, sku, name } };
+          }),
+      };
+    });
+  }
+
+  async recentOrdersWithDetails(query: RecentOrdersQuery, strategy: LoadStrategy): Promise<OrderDetails[]> {
+    const valid = validate.recentOrders(query, strategy);
+    return loadOrderDetails(this.db, valid.query, valid.strategy);
+  }
+
+  async listOrdersOffset(query: OffsetQuery): Promise<OffsetPage<Order>> {
+    const { page, pageSize, ...filter } = validate.offsetQuery(query);
+    const items = await this.db
+      .select(orderColumns)
+      .from(orders)
+      .where(orderFilter(filter))
+      .orderBy(...newestFirst)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize);
+    return { items, page, pageSize };
+  }
+
+  async listOrdersKeyset(query: KeysetQuery): Promise<KeysetPage<Order>> {
+    const { position, pageSize, ...filter } = validate.keysetQuery(query);
+    // escape hatch: Drizzle has no row-value (tuple) comparison; it is what lets the (created_at desc, id desc)
+    // index serve the page, where `a < x OR (a = x AND id < y)` would not be an index condition
+    const after = position
+      ? sql`(${orders.createdAt}, ${orders.id}) < (${position.createdAt}::timestamptz, ${position.id}::int)`
+      : undefined;
+    // one row more than the page tells whether a next page exists, without an extra round trip
+    const rows = await this.db
+      .select({
+        ...orderColumns,
+        // escape hatch: no to_char() in Drizzle; the cursor needs created_at's exact microsecond text
+        cursorAt: sql<string>`to_char(${orders.createdAt} AT TIME ZONE 'UTC', ${CURSOR_TIMESTAMP_FORMAT})`,
+      })
+      .from(orders)
+      .where(orderFilter(filter, after))
+      .orderBy(...newestFirst)
+      .limit(pageSize + 1);
+    const page = rows.slice(0, pageSize);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ cursorAt: _, ...order }) => order),
+      nextCursor:
+        rows.length > pageSize && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
+    };
+  }
+
+  async countOrders(filter: OrderFilter = {}): Promise<number> {
+    return this.db.$count(orders, orderFilter(validate.orderFilter(filter)));
+  }
+
+  async insertOrderItems(input: NewOrderItem[], method: BulkMethod): Promise<number> {
+    const valid = validate.orderItems(input, method, SUPPORTED_BULK_METHODS);
+    if (valid.rows.length === 0) return 0;
+    try {
+      return await insertOrderItems(this.db, this.pool, valid.rows, valid.method);
+    } catch (error) {
+      throw constraintError(error) ?? error;
+    }
+  }
+
+  async getAccount(id: number): Promise<Account> {
+    validate.id(id);
+    const [account] = await this.db.select(accountColumns).from(accounts).where(eq(accounts.id, id));
+    if (!account) throw new NotFoundError('account', id);
+    return account;
+  }
+
+  async transfer(input: TransferRequest): Promise<Transfer> {
+    const request = validate.transfer(input);
+    const { fromAccountId, toAccountId, amountCents, idempotencyKey } = request;
+    try {
+      const created = await withTransaction(this.db, async (tx) => {
+        // Claim the key first: a concurrent duplicate waits here on the unique index until the first
+        // transaction ends, then inserts nothing and falls through to the replay below.
+        const [claim] = await tx
+          .insert(transfers)
+          .values(request)
+          .onConflictDoNothing({ target: transfers.idempotencyKey })
+          .returning(transferColumns);
+        if (!claim) return null;
+        // FOR NO KEY UPDATE does not conflict with the KEY SHARE locks the foreign-key checks take;
+        // id order makes transfers in both directions queue instead of deadlocking
+        const locked = await tx
+          .select({ id: accounts.id, balanceCents: accounts.balanceCents })
+          .from(accounts)
+          .where(inArray(accounts.id, [fromAccountId, toAccountId]))
+          .orderBy(asc(accounts.id))
+          .for('no key update');
+        const from = locked.find((a) => a.id === fromAccountId);
+        if (!from) throw new NotFoundError('account', fromAccountId);
+        if (from.balanceCents < amountCents) throw new InsufficientFundsError(fromAccountId, amountCents);
+        const delta = new Map([
+          [fromAccountId, -amountCents],
+          [toAccountId, amountCents],
+        ]);
+        await tx
+          .update(accounts)
+          .set({
+            balanceCents: plusPerRow(accounts.balanceCents, accounts.id, delta, 'bigint'),
+            version: plusOne(accounts.version),
+          })
+          .where(inArray(accounts.id, [fromAccountId, toAccountId]));
+        return claim;
+      });
+      if (created) return created;
+    } catch (error) {
+      throw constraintError(error) ?? error;
+    }
+    const [original] = await this.db
+      .select(transferColumns)
+      .from(transfers)
+      .where(eq(transfers.idempotencyKey, idempotencyKey));
+    if (
+      original!.fromAccountId !== fromAccountId ||
+      original!.toAccountId !== toAccountId ||
+      original!.amountCents !== amountCents
+    ) {
+      throw new IdempotencyConflictError(idempotencyKey);
+    }
+    return original!;
+  }
+
+  async close(): Promise<void> {
+    await endPool(this.pool);
+  }
+}
