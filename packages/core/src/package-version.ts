@@ -8,6 +8,11 @@ import { dirname, join } from 'node:path';
  */
 export function packageVersion(name: string, fromUrl: string): string {
   const require = createRequire(fromUrl);
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    // ./package.json is not exported: find it from the entry point below
+  }
   let dir = dirname(require.resolve(name));
   for (;;) {
     try {

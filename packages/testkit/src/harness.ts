@@ -61,6 +61,8 @@ export function useHarness(
   beforeAll(async () => {
     const url = await createSchemaDatabase(adminUrl, database);
     const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'dal-testkit' });
+    // DROP DATABASE ... WITH (FORCE) in afterAll may terminate a connection that is still closing
+    pool.on('error', () => {});
     const repo = await factory({ connectionString: url, poolSize: TEST_POOL_SIZE });
     state = { url, pool, repo, oracle: new Oracle(pool) };
     counter = await StatementCounter.open(adminUrl, database);

@@ -1,0 +1,48 @@
+import { createRequire } from 'node:module';
+import {
+  type ImplementationMeta,
+  packageVersion,
+  type RepositoryOptions,
+  type ShopRepository,
+} from '@dal/core';
+import { SUPPORTED_BULK_METHODS } from './bulk';
+import { PrismaShopRepository } from './repository';
+
+// the prisma CLI's main export points at a file it does not ship, so packageVersion cannot resolve it;
+// its package.json is exported
+const cliVersion: string = createRequire(import.meta.url)('prisma/package.json').version;
+
+export const meta: ImplementationMeta = {
+  id: 'prisma',
+  displayName: 'Prisma 7 (@prisma/adapter-pg)',
+  kind: 'orm',
+  libraries: {
+    prisma: cliVersion,
+    '@prisma/client': packageVersion('@prisma/client', import.meta.url),
+    '@prisma/adapter-pg': packageVersion('@prisma/adapter-pg', import.meta.url),
+    pg: packageVersion('pg', import.meta.url),
+  },
+  bulkMethods: SUPPORTED_BULK_METHODS,
+  escapeHatches: [
+    {
+      method: 'upsertProducts',
+      reason:
+        "Prisma's upsert writes one row per call; a multi-row INSERT ... ON CONFLICT (sku) DO UPDATE that bumps the version has no Prisma API ($executeRaw with Prisma.join)",
+    },
+    {
+      method: 'listOrdersKeyset',
+      reason:
+        'Prisma has no row-value comparison (its cursor option re-reads the cursor row in a sub-select) and cannot read created_at with microseconds for the exact cursor ($queryRaw)',
+    },
+    {
+      method: 'insertOrderItems',
+      reason:
+        "the 'unnest' method: Prisma has no INSERT ... SELECT FROM unnest(...) API; createMany binds every value ($executeRaw)",
+    },
+  ],
+  previewFeatures: ['relationJoins'],
+};
+
+export function createRepository(options: RepositoryOptions): ShopRepository {
+  return new PrismaShopRepository(options);
+}
