@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import type { RepositoryOptions } from '@dal/core';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from './entities';
+
+/**
+ * schema/ creates the tables: TypeORM never synchronizes, drops or migrates. `poolSize` is TypeORM's name for
+ * the pg pool's `max`; `extra` passes it to the pg.Pool as well, so the two can never disagree.
+ */
+export function createDataSource(options: RepositoryOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.connectionString,
+    entities: ENTITIES,
+    poolSize: options.poolSize,
+    extra: { max: options.poolSize },
+    synchronize: false,
+    dropSchema: false,
+    migrationsRun: false,
+    logging: false,
+  });
+}

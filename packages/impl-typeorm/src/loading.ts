@@ -1,0 +1,110 @@
+import type { LoadStrategy, OrderDetails, RecentOrdersQuery } from '@dal/core';
+import { type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import { Customer, Order, OrderItem, Product } from './entities';
+import { CUSTOMER_SUMMARY, PRODUCT_SUMMARY, toOrderDetails } from './rows';
+
+type Query = RecentOrdersQuery;
+
+const NEWEST_FIRST = { createdAt: 'DESC', id: 'DESC' } as const;
+
+/** The newest orders, optionally of one customer: the first level of naive and batched. */
+function recentOrders(em: EntityManager, query: Query): Promise<Order[]> {
+  return em.find(Order, {
+    where: query.customerId === undefined ? {} : { customerId: query.customerId },
+    order: NEWEST_FIRST,
+    take: query.limit,
+  });
+}
+
+// Customer has a @DeleteDateColumn: without withDeleted, TypeORM would drop the soft-deleted customers of
+// old orders from every find and join below.
+
+/** N+1 as it is usually written with TypeORM: a find per order for its customer and items, one per item for its product. */
+async function naive(em: EntityManager, query: Query): Promise<OrderDetails[]> {
+  const orders = await recentOrders(em, query);
+  for (const order of orders) {
+    order.customer = await em.findOneOrFail(Customer, {
+      select: CUSTOMER_SUMMARY,
+      where: { id: order.customerId },
+      withDeleted: true,
+    });
+    order.items = await em.find(OrderItem, { where: { orderId: order.id }, order: { id: 'ASC' } });
+    for (const item of order.items) {
+      item.product = await em.findOneOrFail(Product, {
+        select: PRODUCT_SUMMARY,
+        where: { id: item.productId },
+      });
+    }
+  }
+  return orders.map(toOrderDetails);
+}
+
+/** One find per relation level with `In(ids)`, stitched in memory. */
+async function batched(em: EntityManager, query: Query): Promise<OrderDetails[]> {
+  const orders = await recentOrders(em, query);
+  if (orders.length === 0) return [];
+  const customers = await em.find(Customer, {
+    select: CUSTOMER_SUMMARY,
+    where: { id: In([...new Set(orders.map((o) => o.customerId))]) },
+    withDeleted: true,
+  });
+  const items = await em.find(OrderItem, {
+    where: { orderId: In(orders.map((o) => o.id)) },
+    order: { id: 'ASC' },
+  });
+  const products = await em.find(Product, {
+    select: PRODUCT_SUMMARY,
+    where: { id: In([...new Set(items.map((i) => i.productId))]) },
+  });
+  const customerById = new Map(customers.map((c) => [c.id, c]));
+  const productById = new Map(products.map((p) => [p.id, p]));
+  const itemsByOrder = new Map<number, OrderItem[]>();
+  for (const item of items) {
+    item.product = productById.get(item.productId)!;
+    itemsByOrder.set(item.orderId, [...(itemsByOrder.get(item.orderId) ?? []), item]);
+  }
+  for (const order of orders) {
+    order.customer = customerById.get(order.customerId)!;
+    order.items = itemsByOrder.get(order.id) ?? [];
+  }
+  return orders.map(toOrderDetails);
+}
+
+/**
+ * One statement. `find({ relations, take })` would send two (a SELECT DISTINCT of the page's ids, then the
+ * joins), because a LIMIT over joined rows would cut an order's items: here the page of order ids is a
+ * LIMITed subquery, and the relations are joined to it.
+ */
+async function joined(em: EntityManager, query: Query): Promise<OrderDetails[]> {
+  const page = (sub: SelectQueryBuilder<Order>) => {
+    const newest = sub.select('newest.id', 'id').from(Order, 'newest');
+    if (query.customerId !== undefined) {
+      newest.where('newest.customerId = :customerId', { customerId: query.customerId });
+    }
+    return newest.orderBy('newest.createdAt', 'DESC').addOrderBy('newest.id', 'DESC').limit(query.limit);
+  };
+  const orders = await em
+    .createQueryBuilder(Order, 'o')
+    // before the joins: TypeORM writes `deleted_at IS NULL` into each join condition as the join is added
+    .withDeleted()
+    .innerJoin(page, 'page', 'page.id = o.id')
+    .innerJoin('o.customer', 'c')
+    .leftJoin('o.items', 'i')
+    .leftJoin('i.product', 'p')
+    .select(['o', 'c.id', 'c.email', 'c.name', 'i', 'p.id', 'p.sku', 'p.name'])
+    .orderBy('o.createdAt', 'DESC')
+    .addOrderBy('o.id', 'DESC')
+    .addOrderBy('i.id', 'ASC')
+    .getMany();
+  return orders.map(toOrderDetails);
+}
+
+const STRATEGIES = { naive, batched, joined } satisfies Record<LoadStrategy, unknown>;
+
+export function loadOrderDetails(
+  em: EntityManager,
+  query: Query,
+  strategy: LoadStrategy,
+): Promise<OrderDetails[]> {
+  return STRATEGIES[strategy](em, query);
+}
