@@ -1,6 +1,13 @@
 import { liveColumns, useSchemaDatabase } from '@dal/testkit';
 import { expect, test } from 'vitest';
-import { ACCOUNT_COLUMNS, CUSTOMER_COLUMNS, ITEM_COLUMNS, ORDER_COLUMNS, PRODUCT_COLUMNS, TRANSFER_COLUMNS } from '../src/rows';
+import {
+  ACCOUNT_COLUMNS,
+  CUSTOMER_COLUMNS,
+  ITEM_COLUMNS,
+  ORDER_COLUMNS,
+  PRODUCT_COLUMNS,
+  TRANSFER_COLUMNS,
+} from '../src/rows';
 
 const db = useSchemaDatabase('pg_model');
 

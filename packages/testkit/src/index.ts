@@ -5,5 +5,5 @@ export { type Harness, TEST_POOL_SIZE, useHarness } from './harness';
 export { ENVIRONMENT_GAPS, type KnownGap } from './known-gaps';
 export { type LiveColumn, liveColumns, SCHEMA_TABLES } from './live-schema';
 export { Oracle } from './oracle';
-export { orderItemRows } from './suite/bulk';
 export { useSchemaDatabase } from './schema-database';
+export { orderItemRows } from './suite/bulk';
