@@ -1,0 +1,42 @@
+import { createSchemaDatabase, seedDataset, startServer } from '@dal/db';
+import { buildApp } from './app';
+import { intFromEnv } from './env';
+import { loadImplementation } from './implementations';
+import { closeOnSignals, fail, Resources } from './lifecycle';
+
+const NAME = '@dal/api';
+/** The database created, and seeded with the `test` dataset, on an embedded server. */
+const EMBEDDED_DATABASE = 'dal_api';
+
+const resources = new Resources();
+closeOnSignals(resources, NAME);
+
+async function start(): Promise<void> {
+  const implementation = process.env.IMPL || 'pg';
+  const port = intFromEnv('PORT', 3000, 65_535);
+  const poolSize = intFromEnv('POOL_SIZE', 10, 1_000);
+  const { meta, createRepository } = await loadImplementation(implementation);
+
+  const server = await startServer();
+  resources.add(() => server.stop());
+  let url = server.adminUrl;
+  if (server.kind === 'embedded') {
+    url = await createSchemaDatabase(server.adminUrl, EMBEDDED_DATABASE);
+    await seedDataset(url, { scale: 'test' });
+  }
+  const repository = await createRepository({ connectionString: url, poolSize });
+  resources.add(() => repository.close());
+  const app = buildApp({
+    repository,
+    servedBy: meta.displayName,
+    logger: { level: process.env.LOG_LEVEL || 'info' },
+  });
+  resources.add(() => app.close());
+  await app.listen({ host: '127.0.0.1', port });
+  console.error(
+    `${NAME}: ${meta.displayName} (pool ${poolSize}, ${server.kind} PostgreSQL ${server.version})` +
+      ` on http://127.0.0.1:${port}, docs at http://127.0.0.1:${port}/docs`,
+  );
+}
+
+await start().catch((error) => fail(resources, NAME, error));
