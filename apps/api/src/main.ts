@@ -1,4 +1,4 @@
-import { createSchemaDatabase, seedDataset, startServer } from '@dal/db';
+import { createSchemaDatabase, migrate, seedDataset, startServer } from '@dal/db';
 import { buildApp } from './app';
 import { intFromEnv } from './env';
 import { loadImplementation } from './implementations';
@@ -23,6 +23,9 @@ async function start(): Promise<void> {
   if (server.kind === 'embedded') {
     url = await createSchemaDatabase(server.adminUrl, EMBEDDED_DATABASE);
     await seedDataset(url, { scale: 'test' });
+  } else {
+    // the user's database keeps its rows; only missing migrations of schema/ are applied (a no-op when current)
+    await migrate(url);
   }
   const repository = await createRepository({ connectionString: url, poolSize });
   resources.add(() => repository.close());
