@@ -1,0 +1,64 @@
+import type { ImplementationMeta, RepositoryFactory, ShopRepository } from '@dal/core';
+import { UsageError } from './errors';
+import { REFERENCE_ID, type RegisteredImplementation } from './registry';
+
+/** An implementation taking part in the run. */
+export interface Implementation {
+  id: string;
+  meta: ImplementationMeta;
+  createRepository: RepositoryFactory;
+}
+
+/** One line naming the implementation that could not be loaded. */
+export class ImplementationLoadError extends UsageError {
+  override name = 'ImplementationLoadError';
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.trim();
+}
+
+/** Imports the selected implementations, raw pg first; stops at the first one that fails to load. */
+export async function loadImplementations(
+  registry: readonly RegisteredImplementation[],
+  ids: readonly string[],
+): Promise<Implementation[]> {
+  const selected = registry.filter((r) => ids.includes(r.id) || r.id === REFERENCE_ID);
+  const loaded: Implementation[] = [];
+  for (const entry of selected) {
+    let module: Awaited<ReturnType<RegisteredImplementation['load']>>;
+    try {
+      module = await entry.load();
+    } catch (error) {
+      throw new ImplementationLoadError(`implementation "${entry.id}" failed to load: ${firstLine(error)}`);
+    }
+    if (!module?.meta || typeof module.createRepository !== 'function') {
+      throw new ImplementationLoadError(
+        `implementation "${entry.id}" failed to load: its package does not export meta and createRepository`,
+      );
+    }
+    if (module.meta.id !== entry.id) {
+      throw new ImplementationLoadError(
+        `implementation "${entry.id}" failed to load: its meta.id is "${module.meta.id}"`,
+      );
+    }
+    loaded.push({ id: entry.id, meta: module.meta, createRepository: module.createRepository });
+  }
+  return loaded;
+}
+
+/** Opens a repository, naming the implementation if that fails. */
+export async function openRepository(
+  impl: Implementation,
+  connectionString: string,
+  poolSize: number,
+): Promise<ShopRepository> {
+  try {
+    return await impl.createRepository({ connectionString, poolSize });
+  } catch (error) {
+    throw new ImplementationLoadError(
+      `implementation "${impl.id}" could not open a repository: ${firstLine(error)}`,
+    );
+  }
+}

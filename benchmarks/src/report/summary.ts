@@ -1,0 +1,91 @@
+import type { Implementation } from '../implementations';
+import type { CaseResult, ScenarioReport } from '../runner';
+import type { Chart } from './charts';
+import type { Environment } from './environment';
+import { fmt, fmtCount, markdownTable, scenarioTable } from './table';
+
+const MAX_SQL = 2_000;
+
+function sql(query: string): string {
+  const text = query.replace(/\s+/g, ' ').trim();
+  return text.length > MAX_SQL ? `${text.slice(0, MAX_SQL)} … (${text.length} characters)` : text;
+}
+
+/** The distinct SQL an implementation sent, cases with the same statements shown once. */
+function sqlSection(results: readonly CaseResult[], impl: string): string {
+  const groups = new Map<string, { cases: string[]; result: CaseResult }>();
+  for (const r of results.filter((x) => x.impl === impl && x.counts)) {
+    const key = r.counts!.queries.map((q) => q.query).join('\u0000');
+    const group = groups.get(key);
+    if (group) group.cases.push(r.case);
+    else groups.set(key, { cases: [r.case], result: r });
+  }
+  if (groups.size === 0) return '';
+  const parts = [...groups.values()].map(({ cases, result }) => {
+    const lines = result.counts!.queries.map(
+      (q) =>
+        `-- ${fmtCount(q.callsPerOp)} call(s), ${fmtCount(q.rowsPerOp)} row(s) per operation\n${sql(q.query)};`,
+    );
+    return `**${cases.join(', ')}** — ${fmtCount(result.counts!.statementsPerOp)} statement(s) per operation\n\n\`\`\`sql\n${lines.join('\n')}\n\`\`\``;
+  });
+  return `<details><summary>SQL sent by ${impl}</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
+}
+
+export function summaryMarkdown(
+  env: Environment,
+  impls: readonly Implementation[],
+  reports: readonly ScenarioReport[],
+  charts: readonly Chart[],
+  counting: boolean,
+): string {
+  const run = env.run;
+  const out: string[] = [];
+  out.push(
+    `# Benchmark results ${env.date.slice(0, 10)} (${env.git.sha?.slice(0, 7) ?? 'no git'}${env.git.dirty ? ', uncommitted changes' : ''})`,
+  );
+  out.push(
+    [
+      `- Node ${env.node}, ${env.platform}; ${env.cpu.count} × ${env.cpu.model}; ${env.memoryGiB} GiB memory`,
+      `- PostgreSQL ${env.postgres.version}: ${env.postgres.server}`,
+      `- Dataset: scale ${env.dataset.scale} (${Object.entries(env.dataset.rows)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ')}), seed ${env.dataset.seed}, fingerprint ${env.dataset.fingerprint}`,
+      `- Profile ${run.profile}: ${run.rounds} interleaved rounds, ${run.timeBudgetMsPerTaskAndRound} ms (at least ${run.minIterationsPerRound} operations) per task and round after a ${run.warmupMs} ms warm-up`,
+      `- Pool size ${run.pool} for every implementation; latency: ${run.latency}; SELECT 1 round trip (median): ${fmt(run.roundTripMs.libraries)} ms${run.latencyMs > 0 ? ` (direct: ${fmt(run.roundTripMs.direct)} ms)` : ''}`,
+      `- Statement counts: ${env.configuration.statementCounting}`,
+      `- Harness overhead (empty task): p50 ${fmt(env.harness.overhead.p50Ms * 1000)} µs, mean ${fmt(env.harness.overhead.meanMs * 1000)} µs`,
+      `- Every output was verified to deep-equal raw pg's for the same input before it was timed.`,
+    ].join('\n'),
+  );
+  out.push('## Implementations');
+  out.push(
+    markdownTable({
+      columns: ['impl', 'name', 'kind', 'libraries', 'bulk methods', 'preview features'],
+      numeric: [false, false, false, false, false, false],
+      rows: impls.map(({ meta }) => [
+        meta.id,
+        meta.displayName,
+        meta.kind,
+        Object.entries(meta.libraries)
+          .map(([name, version]) => `${name} ${version}`)
+          .join(', '),
+        meta.bulkMethods.join(', '),
+        (meta.previewFeatures ?? []).join(', ') || '—',
+      ]),
+    }),
+  );
+  out.push(
+    'Columns: p50/p99/mean = latency of one operation in ms; ops/s = operations per second (for concurrent callers: completed operations ÷ elapsed time); ± rme = relative margin of error of the mean (95%); stmts/op and rows/op = counted by the database (pg_stat_statements), transaction control excluded; × pg = raw pg ops/s ÷ this row ops/s for the same case.',
+  );
+  for (const report of reports) {
+    out.push(`## ${report.scenario.id}`);
+    out.push(`${report.scenario.title}. ${report.scenario.measures}`);
+    out.push(markdownTable(scenarioTable(report, counting)));
+    for (const chart of charts.filter((c) => c.file === `${report.scenario.id}.svg`)) {
+      out.push(`![${chart.title}](${chart.file})`);
+    }
+    const sections = impls.map((i) => sqlSection(report.results, i.id)).filter(Boolean);
+    if (sections.length) out.push(sections.join('\n\n'));
+  }
+  return `${out.join('\n\n')}\n`;
+}

@@ -1,0 +1,169 @@
+import { type PostgresServer, StatementCounter, startServer } from '@dal/db';
+import pg from 'pg';
+import { BenchDatabase, DATA_DIR } from './database';
+import { type Implementation, loadImplementations } from './implementations';
+import { type LatencyProxy, roundTripMs, startLatencyProxy } from './latency-proxy';
+import type { RunOptions } from './options';
+import { formatDuration, type Progress } from './progress';
+import { IMPLEMENTATIONS, type RegisteredImplementation } from './registry';
+import { renderCharts } from './report/charts';
+import { describeEnvironment, gitShortSha } from './report/environment';
+import { summaryMarkdown } from './report/summary';
+import { scenarioTable, textTable } from './report/table';
+import { checkOutDir, defaultOutDir, writeResults } from './report/write';
+import { harnessOverhead, plannedUnits, planScenarios, runScenarios, type ScenarioReport } from './runner';
+import type { ScenarioContext } from './scenario';
+import { SCENARIOS } from './scenarios';
+
+export interface RunContext {
+  progress: Progress;
+  signal: AbortSignal;
+  registry?: readonly RegisteredImplementation[];
+}
+
+async function freeConnections(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT current_setting('max_connections')::int - (SELECT count(*)::int FROM pg_stat_activity) AS free`,
+    );
+    return rows[0].free;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every JSON number rounded to 4 decimals: raw samples stay readable and the file small. */
+const json = (value: unknown) =>
+  `${JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e4) / 1e4 : v), 2)}\n`;
+
+function rawResults(reports: readonly ScenarioReport[]) {
+  return reports.map((r) => ({
+    scenario: r.scenario.id,
+    title: r.scenario.title,
+    results: r.results.map((x) => ({
+      case: x.case,
+      labels: x.labels,
+      impl: x.impl,
+      concurrency: x.concurrency,
+      stats: x.stats,
+      rate: x.rate,
+      ratioToPg: x.ratio,
+      counts: x.counts,
+      observed: x.observed,
+      rounds: x.rounds.map((p) => ({
+        wallMs: p.wallMs,
+        completed: p.completed,
+        samplesMs: p.samples,
+      })),
+    })),
+  }));
+}
+
+/** The whole benchmark run; returns the exit code. */
+export async function run(options: RunOptions, context: RunContext): Promise<number> {
+  const { progress, signal } = context;
+  const startedAt = new Date();
+  const began = performance.now();
+  const outDir = options.outDir ? checkOutDir(options.outDir) : null;
+  const impls: Implementation[] = await loadImplementations(
+    context.registry ?? IMPLEMENTATIONS,
+    options.impls,
+  );
+  progress.note(
+    `implementations: ${impls.map((i) => i.id).join(', ')}; scenarios: ${options.scenarios.join(', ')}`,
+  );
+
+  let server: PostgresServer | undefined;
+  let db: BenchDatabase | undefined;
+  let proxy: LatencyProxy | undefined;
+  let counter: StatementCounter | null = null;
+  try {
+    server = await startServer({ dataDir: DATA_DIR });
+    progress.note(`PostgreSQL ${server.version} (${server.kind})`);
+    progress.note(`dataset ${options.scale}: checking dal_bench_${options.scale} (seeded once, then reused)`);
+    db = await BenchDatabase.open(server.adminUrl, options.scale);
+    progress.note(
+      db.dataset.seeded
+        ? `dataset ${options.scale}: seeded in ${formatDuration(db.dataset.seedMilliseconds ?? 0)}`
+        : `dataset ${options.scale}: reused (fingerprint ${db.dataset.fingerprint})`,
+    );
+    if (options.latencyMs > 0) {
+      proxy = await startLatencyProxy(db.url, options.latencyMs);
+      progress.note(`latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port}`);
+    }
+    const roundTrip = {
+      directMs: await roundTripMs(db.url),
+      librariesMs: proxy ? await roundTripMs(proxy.url) : null,
+    };
+    counter = await StatementCounter.open(server.adminUrl, db.name);
+    if (!counter) progress.note('statement counts: n/a (the server has no pg_stat_statements)');
+
+    const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.id));
+    const ctx: ScenarioContext = {
+      db,
+      scale: options.scale,
+      profile: options.profile,
+      poolSize: options.poolSize,
+      libraryUrl: proxy?.url ?? db.url,
+      freeConnections: await freeConnections(db.url),
+    };
+    const setup = {
+      scenarios,
+      impls,
+      db,
+      profile: options.profile,
+      poolSize: options.poolSize,
+      libraryUrl: ctx.libraryUrl,
+      freeConnections: ctx.freeConnections,
+      counter,
+      progress,
+      signal,
+    };
+    const plans = await planScenarios(setup, ctx);
+    progress.start(plannedUnits(plans, options.profile, counter !== null));
+    progress.task('harness overhead (empty task)');
+    const overhead = await harnessOverhead(options.profile, signal);
+    const reports = await runScenarios(setup, plans);
+    progress.stop();
+
+    const env = await describeEnvironment({
+      options,
+      impls,
+      server,
+      databaseUrl: db.url,
+      dataDir: server.kind === 'embedded' ? DATA_DIR : null,
+      dataset: db.dataset,
+      statementCounting: counter !== null,
+      overhead,
+      roundTrip,
+      startedAt,
+      wallSeconds: (performance.now() - began) / 1000,
+    });
+    const charts = await renderCharts(reports);
+    const files: Record<string, string> = {
+      'environment.json': json(env),
+      'raw.json': json({ environment: env.date, scenarios: rawResults(reports) }),
+      'summary.md': summaryMarkdown(env, impls, reports, charts, counter !== null),
+    };
+    for (const chart of charts) files[chart.file] = chart.svg;
+    if (signal.aborted) return 130;
+    const dir = await writeResults(outDir ?? defaultOutDir(startedAt, gitShortSha()), files);
+
+    for (const report of reports) {
+      process.stdout.write(`\n${report.scenario.id}: ${report.scenario.title}\n`);
+      process.stdout.write(`${textTable(scenarioTable(report, counter !== null))}\n`);
+    }
+    process.stdout.write(
+      `\nharness overhead (empty task): p50 ${(overhead.p50 * 1000).toFixed(2)} µs\nresults: ${dir} (${formatDuration(performance.now() - began)})\n`,
+    );
+    return 0;
+  } finally {
+    progress.stop();
+    await counter?.close().catch(() => {});
+    await proxy?.close().catch(() => {});
+    await db?.close().catch(() => {});
+    await server?.stop().catch(() => {});
+  }
+}

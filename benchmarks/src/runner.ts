@@ -1,0 +1,326 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ShopRepository } from '@dal/core';
+import type { StatementCount, StatementCounter } from '@dal/db';
+import type { BenchDatabase } from './database';
+import { BenchmarkError, messageOf } from './errors';
+import { type Implementation, openRepository } from './implementations';
+import { measure, type Phase } from './measure';
+import type { Profile } from './profile';
+import type { Progress } from './progress';
+import { REFERENCE_ID } from './registry';
+import type {
+  BenchCase,
+  Observation,
+  Scenario,
+  ScenarioContext,
+  ScenarioImplementation,
+  TaskSpec,
+} from './scenario';
+import { type Stats, summarize } from './stats';
+import { firstDifference } from './verify';
+
+/** Statements and rows per operation as the database counted them, and the distinct SQL it saw. */
+export interface Counts {
+  statementsPerOp: number;
+  rowsPerOp: number;
+  queries: Array<{ query: string; callsPerOp: number; rowsPerOp: number }>;
+}
+
+export interface CaseResult {
+  scenario: string;
+  case: string;
+  labels: Record<string, string | number>;
+  impl: string;
+  concurrency: number;
+  stats: Stats;
+  /** Units per second (e.g. rows/s), for cases with unitsPerOp. */
+  rate: number | null;
+  /** Raw pg's ops/s divided by this row's: 1 = as fast as raw pg, 2 = half its throughput. */
+  ratio: number | null;
+  /** null where the server has no pg_stat_statements. */
+  counts: Counts | null;
+  /** What the task observed after its rounds (e.g. retries, invariant). */
+  observed: Record<string, number | string>;
+  rounds: Phase[];
+}
+
+export interface ScenarioReport {
+  scenario: Scenario;
+  cases: BenchCase[];
+  results: CaseResult[];
+}
+
+export interface RunSetup {
+  scenarios: readonly Scenario[];
+  impls: readonly Implementation[];
+  db: BenchDatabase;
+  profile: Profile;
+  poolSize: number;
+  libraryUrl: string;
+  freeConnections: number;
+  counter: StatementCounter | null;
+  progress: Progress;
+  signal: AbortSignal;
+}
+
+/** Estimated milliseconds of the steps, for the progress estimate. */
+const VERIFY_UNITS = 100;
+const COUNT_UNITS = 100;
+const OVERHEAD_UNITS = 60;
+
+interface Planned {
+  scenario: Scenario;
+  handles: Map<string, ScenarioImplementation & { open(): Promise<void>; close(): Promise<void> }>;
+  cases: Array<{ benchCase: BenchCase; tasks: Array<{ impl: string; spec: TaskSpec }> }>;
+}
+
+function handle(impl: Implementation, url: string, poolSize: number) {
+  let repo: ShopRepository | undefined;
+  return {
+    ...impl,
+    get repo(): ShopRepository {
+      if (!repo) throw new Error(`${impl.id}: the scenario's repository is not open`);
+      return repo;
+    },
+    async open() {
+      repo = await openRepository(impl, url, poolSize);
+    },
+    async close() {
+      await repo?.close();
+      repo = undefined;
+    },
+  };
+}
+
+function failure(impl: string, where: string, error: unknown): Error {
+  if (error instanceof BenchmarkError) return error;
+  return new BenchmarkError(`${impl}: ${where} failed: ${messageOf(error)}`);
+}
+
+/** Interleaved order of round r: each implementation takes each position in turn. */
+function rotate<T>(items: readonly T[], round: number): T[] {
+  const k = items.length ? round % items.length : 0;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Promise<Planned[]> {
+  const plans: Planned[] = [];
+  for (const scenario of setup.scenarios) {
+    const handles = new Map(setup.impls.map((i) => [i.id, handle(i, setup.libraryUrl, setup.poolSize)]));
+    const cases = (await scenario.cases(ctx)).map((benchCase) => {
+      const tasks = setup.impls.flatMap((impl) => {
+        const spec = benchCase.task(handles.get(impl.id)!);
+        return spec ? [{ impl: impl.id, spec }] : [];
+      });
+      return { benchCase, tasks: tasks[0]?.impl === REFERENCE_ID ? tasks : [] };
+    });
+    plans.push({ scenario, handles, cases: cases.filter((c) => c.tasks.length > 0) });
+  }
+  return plans;
+}
+
+export function plannedUnits(plans: Planned[], profile: Profile, counting: boolean): number {
+  let units = 0;
+  for (const plan of plans) {
+    for (const c of plan.cases) {
+      const n = c.tasks.length;
+      units += n * (VERIFY_UNITS + (counting ? COUNT_UNITS : 0));
+      units += n * profile.rounds * (profile.time + profile.warmupTime + OVERHEAD_UNITS);
+    }
+  }
+  return units;
+}
+
+async function withTask<T>(spec: TaskSpec, round: number, fn: () => Promise<T>): Promise<T> {
+  await spec.open?.(round);
+  try {
+    return await fn();
+  } finally {
+    await spec.close?.();
+  }
+}
+
+/** Runs every implementation's check and compares it with raw pg's; throws on the first difference. */
+async function verify(setup: RunSetup, plan: Planned): Promise<void> {
+  const { scenario } = plan;
+  for (const { benchCase, tasks } of plan.cases) {
+    let expected: unknown;
+    for (const [index, { impl, spec }] of tasks.entries()) {
+      setup.progress.task(`${scenario.id} ${benchCase.id}: verifying ${impl}`);
+      if (setup.signal.aborted) throw new Error('interrupted');
+      if (scenario.writes) await setup.db.reset();
+      let output: unknown;
+      try {
+        output = await withTask(spec, 0, spec.check);
+      } catch (error) {
+        throw failure(impl, `${scenario.id} ${benchCase.id} (verification)`, error);
+      }
+      if (scenario.writes) await setup.db.reset();
+      if (index === 0) expected = output;
+      else if (!isDeepStrictEqual(output, expected)) {
+        throw new BenchmarkError(
+          `${impl}: ${scenario.id} ${benchCase.id} returned other data than raw pg for the same input, so nothing is timed.\n  first difference at ${firstDifference(expected, output)}`,
+        );
+      }
+      setup.progress.advance(VERIFY_UNITS);
+    }
+  }
+}
+
+/** Statements and rows per operation, counted by pg_stat_statements over a few untimed operations. */
+async function count(setup: RunSetup, plan: Planned): Promise<Map<string, Counts>> {
+  const counts = new Map<string, Counts>();
+  const counter = setup.counter;
+  if (!counter) return counts;
+  for (const { benchCase, tasks } of plan.cases) {
+    for (const { impl, spec } of tasks) {
+      setup.progress.task(`${plan.scenario.id} ${benchCase.id}: counting statements of ${impl}`);
+      const n = spec.countedOperations ?? setup.profile.countedOperations;
+      const parts: StatementCount[] = [];
+      try {
+        await withTask(spec, 0, async () => {
+          // one operation first, so connection set-up is not counted as the operation's
+          await spec.run();
+          await spec.afterEach?.();
+          await counter.reset();
+          for (let i = 0; i < n; i++) {
+            await spec.run();
+            if (spec.afterEach) {
+              // the clean-up's own statements are not the operation's: read before it, reset after it
+              parts.push(await counter.read());
+              await spec.afterEach();
+              await counter.reset();
+            }
+          }
+          parts.push(await counter.read());
+        });
+      } catch (error) {
+        throw failure(impl, `${plan.scenario.id} ${benchCase.id} (statement count)`, error);
+      }
+      const queries = new Map<string, { calls: number; rows: number }>();
+      for (const part of parts) {
+        for (const q of part.queries) {
+          const seen = queries.get(q.query) ?? { calls: 0, rows: 0 };
+          queries.set(q.query, { calls: seen.calls + q.calls, rows: seen.rows + q.rows });
+        }
+      }
+      const all = [...queries.entries()]
+        .map(([query, q]) => ({ query, callsPerOp: q.calls / n, rowsPerOp: q.rows / n }))
+        .sort((a, b) => b.callsPerOp - a.callsPerOp || a.query.localeCompare(b.query));
+      counts.set(`${benchCase.id}\u0000${impl}`, {
+        statementsPerOp: all.reduce((s, q) => s + q.callsPerOp, 0),
+        rowsPerOp: all.reduce((s, q) => s + q.rowsPerOp, 0),
+        queries: all,
+      });
+      if (plan.scenario.writes) await setup.db.reset();
+      setup.progress.advance(COUNT_UNITS);
+    }
+  }
+  return counts;
+}
+
+function merge(into: Record<string, number | string>, from: Record<string, Observation>) {
+  for (const [key, value] of Object.entries(from)) {
+    const prior = into[key];
+    if (typeof value === 'string') into[key] = value;
+    else if ('sum' in value) into[key] = (typeof prior === 'number' ? prior : 0) + value.sum;
+    else into[key] = Math.max(typeof prior === 'number' ? prior : 0, value.max);
+  }
+}
+
+async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>): Promise<CaseResult[]> {
+  const { scenario } = plan;
+  const { profile } = setup;
+  const phases = new Map<string, Phase[]>();
+  const observed = new Map<string, Record<string, number | string>>();
+  for (let round = 1; round <= profile.rounds; round++) {
+    for (const { benchCase, tasks } of plan.cases) {
+      for (const { impl, spec } of rotate(tasks, round - 1)) {
+        if (setup.signal.aborted) throw new Error('interrupted');
+        setup.progress.task(`${scenario.id} ${benchCase.id}: ${impl}, round ${round}/${profile.rounds}`);
+        const key = `${benchCase.id}\u0000${impl}`;
+        let phase: Phase;
+        try {
+          await spec.open?.(round);
+          try {
+            phase = await measure(spec, profile, setup.signal);
+          } finally {
+            await spec.close?.();
+          }
+          merge(
+            (observed.get(key) ?? observed.set(key, {}).get(key))!,
+            (await spec.afterRun?.(phase.total)) ?? {},
+          );
+        } catch (error) {
+          if (setup.signal.aborted) throw new Error('interrupted');
+          throw failure(impl, `${scenario.id} ${benchCase.id} (round ${round})`, error);
+        }
+        if (scenario.writes) await setup.db.reset();
+        (phases.get(key) ?? phases.set(key, []).get(key))!.push(phase);
+        setup.progress.advance(profile.time + profile.warmupTime + OVERHEAD_UNITS);
+      }
+    }
+  }
+  const results: CaseResult[] = [];
+  for (const { benchCase, tasks } of plan.cases) {
+    let reference: number | null = null;
+    for (const { impl, spec } of tasks) {
+      const key = `${benchCase.id}\u0000${impl}`;
+      const rounds = phases.get(key) ?? [];
+      const concurrency = spec.concurrency ?? 1;
+      const stats = summarize(
+        rounds.flatMap((p) => p.samples),
+        {
+          concurrency,
+          wallMs: rounds.reduce((s, p) => s + p.wallMs, 0),
+          operations: rounds.reduce((s, p) => s + p.completed, 0),
+        },
+      );
+      if (impl === REFERENCE_ID) reference = stats.opsPerSec;
+      results.push({
+        scenario: scenario.id,
+        case: benchCase.id,
+        labels: benchCase.labels,
+        impl,
+        concurrency,
+        stats,
+        rate: benchCase.unitsPerOp ? stats.opsPerSec * benchCase.unitsPerOp : null,
+        ratio: reference ? reference / stats.opsPerSec : null,
+        counts: counts.get(key) ?? null,
+        observed: observed.get(key) ?? {},
+        rounds,
+      });
+    }
+  }
+  return results;
+}
+
+/** Verifies, counts and times every scenario; each scenario's shared repositories live for that scenario only. */
+export async function runScenarios(setup: RunSetup, plans: Planned[]): Promise<ScenarioReport[]> {
+  const reports: ScenarioReport[] = [];
+  for (const plan of plans) {
+    const shared = plan.scenario.ownRepositories ? [] : [...plan.handles.values()];
+    try {
+      for (const h of shared) await h.open();
+      await verify(setup, plan);
+      const counts = await count(setup, plan);
+      const results = await time(setup, plan, counts);
+      reports.push({ scenario: plan.scenario, cases: plan.cases.map((c) => c.benchCase), results });
+    } finally {
+      for (const h of shared) await h.close().catch(() => {});
+    }
+  }
+  return reports;
+}
+
+/** The harness's own cost: an empty task through the same measurement. */
+export async function harnessOverhead(profile: Profile, signal: AbortSignal): Promise<Stats> {
+  const phases: Phase[] = [];
+  for (let round = 0; round < profile.rounds; round++) {
+    phases.push(await measure({ run: async () => {} }, profile, signal));
+  }
+  return summarize(
+    phases.flatMap((p) => p.samples),
+    { concurrency: 1, wallMs: 0, operations: 0 },
+  );
+}

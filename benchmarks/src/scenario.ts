@@ -1,0 +1,80 @@
+import type { ShopRepository } from '@dal/core';
+import type { Scale } from '@dal/db';
+import type { BenchDatabase } from './database';
+import type { Implementation } from './implementations';
+import type { Profile } from './profile';
+import type { ScenarioId } from './scenarios/ids';
+
+/** What a scenario may use to build its tasks. */
+export interface ScenarioContext {
+  db: BenchDatabase;
+  scale: Scale;
+  profile: Profile;
+  /** Pool size of every implementation's repository (--pool). */
+  poolSize: number;
+  /** Where the libraries connect: the benchmark database, through the latency proxy when there is one. */
+  libraryUrl: string;
+  /** The server's max_connections minus the connections already in use. */
+  freeConnections: number;
+}
+
+/** An implementation within a scenario: its repository (pool --pool) is opened for the whole scenario. */
+export interface ScenarioImplementation extends Implementation {
+  readonly repo: ShopRepository;
+}
+
+/** One timed operation of one implementation in one case. */
+export interface TaskSpec {
+  /** The operation that is timed, called repeatedly (by `concurrency` callers at once when > 1). */
+  run: () => Promise<unknown>;
+  /** The output compared with raw pg's for the same input before anything is timed. */
+  check: () => Promise<unknown>;
+  /** Closed-loop callers (default 1). */
+  concurrency?: number;
+  /** Called before every timed phase, verification and count (round 0 = outside the rounds). */
+  open?: (round: number) => Promise<void>;
+  /** Called after each of them. */
+  close?: () => Promise<void>;
+  /** Called after every timed operation, outside the timing (e.g. to delete the rows it wrote). */
+  afterEach?: () => Promise<void>;
+  /**
+   * Called after each timed phase (and `close`), with the operations completed in it, warm-up included;
+   * returns what it observed, e.g. an invariant checked. Throwing stops the run.
+   */
+  afterRun?: (operations: number) => Promise<Record<string, Observation>>;
+  /** Minimum timed operations per round (overrides the profile, e.g. 1 for a slow bulk insert). */
+  iterations?: number;
+  /** Operations counted outside timing for statements per operation (overrides the profile). */
+  countedOperations?: number;
+}
+
+/** A value a task observed in one round: counts add up over the rounds, peaks keep the highest, text the last. */
+export type Observation = { sum: number } | { max: number } | string;
+
+/** A row group of a scenario's table: one variant (strategy, depth, method, pool size...). */
+export interface BenchCase {
+  /** Unique within the scenario, e.g. "naive", "keyset/100", "pool 8". */
+  id: string;
+  /** The case's columns in the report, e.g. { strategy: 'naive' } or { method: 'keyset', depth: 100 }. */
+  labels: Record<string, string | number>;
+  /** Units per operation for a rate column (e.g. rows per bulk insert -> rows/s). */
+  unitsPerOp?: number;
+  /** The task of `impl`, or null when the implementation does not offer this variant. */
+  task(impl: ScenarioImplementation): TaskSpec | null;
+}
+
+export interface Scenario {
+  id: ScenarioId;
+  title: string;
+  /** One sentence: what the scenario measures (README, report). */
+  measures: string;
+  /** Label columns of the report, in order. */
+  columns: readonly string[];
+  /** Name of the rate column when cases have `unitsPerOp` (e.g. "rows/s"). */
+  unitRate?: string;
+  /** Writes to the database: it is reset to the seeded state before each verification and after each phase. */
+  writes: boolean;
+  /** Opens no shared repository per implementation (its tasks open their own). */
+  ownRepositories?: boolean;
+  cases(ctx: ScenarioContext): Promise<BenchCase[]>;
+}

@@ -1,0 +1,41 @@
+import { BULK_METHODS, type NewOrderItem } from '@dal/core';
+import { pick, random } from '../random';
+import type { Scenario } from '../scenario';
+
+export const bulkInsert: Scenario = {
+  id: 'bulk-insert',
+  title: 'insertOrderItems by bulk method',
+  measures:
+    'Rows per second when inserting a batch of order items (all or nothing) with each bulk method the implementation declares: one INSERT per row, multi-row INSERT, unnest arrays, COPY.',
+  columns: ['method', 'rows'],
+  unitRate: 'rows/s',
+  writes: true,
+  async cases({ db, profile }) {
+    const next = random(0xb01c);
+    const { orders, products } = db.sizes;
+    const rows: NewOrderItem[] = Array.from({ length: profile.bulkRows }, (_, i) => ({
+      orderId: 1 + (i % orders),
+      productId: pick(next, products),
+      quantity: pick(next, 5),
+      unitPriceCents: pick(next, 100_000),
+    }));
+    return BULK_METHODS.map((method) => ({
+      id: method,
+      labels: { method, rows: rows.length },
+      unitsPerOp: rows.length,
+      task: (impl) => {
+        if (!impl.meta.bulkMethods.includes(method)) return null;
+        return {
+          run: () => impl.repo.insertOrderItems(rows, method),
+          check: async () => ({
+            returned: await impl.repo.insertOrderItems(rows, method),
+            written: await db.writtenItems(),
+          }),
+          afterEach: () => db.reset(),
+          iterations: 1,
+          countedOperations: 1,
+        };
+      },
+    }));
+  },
+};

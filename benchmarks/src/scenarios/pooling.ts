@@ -1,0 +1,111 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Product, ShopRepository } from '@dal/core';
+import pg from 'pg';
+import { BenchmarkError } from '../errors';
+import { openRepository } from '../implementations';
+import { pick, random } from '../random';
+import { REFERENCE_ID } from '../registry';
+import type { BenchCase, Scenario, TaskSpec } from '../scenario';
+
+const CALLERS = 64;
+
+/** getProduct as raw pg does it, on a connection opened and closed for this one operation. */
+async function connectPerOperation(url: string, id: number): Promise<Product> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT id, sku, name, price_cents, stock, version, updated_at FROM products WHERE id = $1',
+      [id],
+    );
+    const r = rows[0];
+    return {
+      id: r.id,
+      sku: r.sku,
+      name: r.name,
+      priceCents: r.price_cents,
+      stock: r.stock,
+      version: r.version,
+      updatedAt: r.updated_at,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+export const pooling: Scenario = {
+  id: 'pooling',
+  title: `getProduct under a closed loop of ${CALLERS} concurrent callers, by pool size`,
+  measures:
+    'Throughput and latency when 64 callers share a pool of 1 to 32 connections, against opening a new connection for every operation.',
+  columns: ['pool', 'callers'],
+  writes: false,
+  ownRepositories: true,
+  async cases({ db, profile, libraryUrl, freeConnections }) {
+    const products = db.sizes.products;
+    const sample = [1, Math.ceil(products / 3), products];
+    const cases: BenchCase[] = profile.poolSizes.map((size) => ({
+      id: `pool ${size}`,
+      labels: { pool: size, callers: CALLERS },
+      task: (impl): TaskSpec => {
+        let repo: ShopRepository | undefined;
+        let next = random(1);
+        let connections = 0;
+        return {
+          concurrency: CALLERS,
+          open: async (round) => {
+            repo = await openRepository(impl, libraryUrl, size);
+            next = random(0x9001 + round);
+          },
+          close: async () => {
+            // what the server saw, so a pool that does not honour its size shows
+            connections = await db.libraryConnections();
+            await repo?.close();
+            repo = undefined;
+          },
+          afterRun: async () => ({ 'server connections': { max: connections } }),
+          run: () => repo!.getProduct(pick(next, products)),
+          check: () => Promise.all(sample.map((id) => repo!.getProduct(id))),
+        };
+      },
+    }));
+    // new connections also cost server processes: stay below what the server has free
+    const callers = Math.max(1, Math.min(CALLERS, freeConnections - 5));
+    cases.push({
+      id: 'connect-per-op',
+      labels: { pool: 'none (connect per operation, raw pg)', callers },
+      task: (impl): TaskSpec | null => {
+        if (impl.id !== REFERENCE_ID) return null;
+        let next = random(1);
+        return {
+          concurrency: callers,
+          open: async (round) => {
+            next = random(0x9001 + round);
+          },
+          run: () => connectPerOperation(libraryUrl, pick(next, products)),
+          check: async () => {
+            const repo = await openRepository(impl, libraryUrl, 1);
+            try {
+              for (const id of sample) {
+                const [expected, actual] = [
+                  await repo.getProduct(id),
+                  await connectPerOperation(libraryUrl, id),
+                ];
+                if (!isDeepStrictEqual(actual, expected)) {
+                  throw new BenchmarkError(
+                    `pooling baseline: connect-per-operation read of product ${id} differs from raw pg's`,
+                  );
+                }
+              }
+              return sample;
+            } finally {
+              await repo.close();
+            }
+          },
+        };
+      },
+    });
+    return cases;
+  },
+};

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { errorLines, runCli } from './cli-helpers';
+
+describe('pnpm bench: bad input gives one line on stderr and exit code 1', () => {
+  it.concurrent.each([
+    [
+      ['--scenario', 'n-plus-two'],
+      /^pnpm bench: unknown scenario "n-plus-two" \(known: n-plus-one, pagination/,
+    ],
+    [['--impl', 'pg,sequelize'], /^pnpm bench: unknown implementation "sequelize" \(known: pg, kysely/],
+    [['--quik'], /^pnpm bench: Unknown option `--quik`$/],
+    [['--scale', 'huge'], /^pnpm bench: unknown scale "huge" \(known: test, quick, default\)$/],
+    [['--pool', '0'], /^pnpm bench: --pool must be a whole number from 1 to 100, got "0"$/],
+  ])('%j', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = errorLines(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  });
+
+  it.concurrent('a bad DATABASE_URL, password redacted', async () => {
+    const result = await runCli(['--impl', 'pg'], { DATABASE_URL: 'mysql://bench:s3cret@localhost/x' });
+    expect(result.code).toBe(1);
+    const lines = errorLines(result.stderr).filter((l) => l.startsWith('pnpm bench:'));
+    expect(lines).toEqual([
+      expect.stringMatching(/^pnpm bench: DATABASE_URL is not a valid postgres:\/\/ URL/),
+    ]);
+    expect(result.stderr).not.toContain('s3cret');
+  });
+
+  it.concurrent('an unreachable server, password redacted', async () => {
+    const result = await runCli(['--impl', 'pg'], { DATABASE_URL: 'postgres://bench:s3cret@127.0.0.1:1/x' });
+    expect(result.code).toBe(1);
+    const lines = errorLines(result.stderr).filter((l) => l.startsWith('pnpm bench:'));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^pnpm bench: cannot connect to PostgreSQL at postgres:\/\/bench:\*\*\*@127\.0\.0\.1:1\/x/,
+      ),
+    ]);
+    expect(result.stderr).not.toContain('s3cret');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it.concurrent('--help prints the flags and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--scenario', '--impl', '--quick', '--scale', '--pool', '--latency', '--out']) {
+      expect(result.stdout).toContain(flag);
+    }
+  });
+});

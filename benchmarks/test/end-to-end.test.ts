@@ -1,0 +1,130 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { ShopRepository } from '@dal/core';
+import { dropDatabase } from '@dal/db';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { BenchmarkError } from '../src/errors';
+import { parseArgs } from '../src/options';
+import { Progress } from '../src/progress';
+import { IMPLEMENTATIONS, type RegisteredImplementation } from '../src/registry';
+import { run } from '../src/run';
+import { SCENARIO_IDS } from '../src/scenarios/ids';
+import { errorLines, runCli } from './cli-helpers';
+
+const scratch = mkdtempSync(join(tmpdir(), 'dal-bench-test-'));
+afterAll(async () => {
+  rmSync(scratch, { recursive: true, force: true });
+  await dropDatabase(inject('dalAdminUrl'), 'dal_bench_test');
+});
+
+// both tests use dal_bench_test on the test server, so they live in this one file and run in order
+describe('a run at --scale test', () => {
+  it('writes environment.json, raw.json, summary.md and the charts, and prints the tables', async () => {
+    const out = join(scratch, 'results');
+    const result = await runCli(['--quick', '--scale', 'test', '--impl', 'pg', '--out', out], {
+      DATABASE_URL: inject('dalAdminUrl'),
+    });
+    expect(errorLines(result.stderr).filter((l) => l.startsWith('pnpm bench:'))).toEqual([]);
+    expect(result.code).toBe(0);
+    for (const id of SCENARIO_IDS) expect(result.stdout).toContain(`\n${id}: `);
+    expect(readdirSync(out).sort()).toEqual([
+      'bulk-insert.svg',
+      'environment.json',
+      'n-plus-one.svg',
+      'pagination.svg',
+      'pooling.svg',
+      'raw.json',
+      'summary.md',
+    ]);
+    expect(readdirSync(scratch)).toEqual(['results']);
+
+    const env = JSON.parse(readFileSync(join(out, 'environment.json'), 'utf8'));
+    expect(env.dataset).toMatchObject({ scale: 'test', rows: { orders: 400 } });
+    expect(env.run).toMatchObject({ profile: 'quick', pool: 10, latencyMs: 0, rounds: 3 });
+    expect(env.postgres.version).toBe(inject('dalServerVersion'));
+    expect(env.implementations.map((i: { id: string }) => i.id)).toEqual(['pg']);
+    expect(env.implementations[0].libraries.pg).toMatch(/^\d+\.\d+\.\d+/);
+    expect(env.harness.overhead.p50Ms).toBeGreaterThanOrEqual(0);
+    expect(env.cpu.count).toBeGreaterThan(0);
+
+    const raw = JSON.parse(readFileSync(join(out, 'raw.json'), 'utf8'));
+    expect(raw.scenarios.map((s: { scenario: string }) => s.scenario)).toEqual([...SCENARIO_IDS]);
+    for (const scenario of raw.scenarios) {
+      expect(scenario.results.length).toBeGreaterThan(0);
+      for (const r of scenario.results) {
+        expect(r.stats.samples).toBeGreaterThan(0);
+        expect(r.rounds).toHaveLength(3);
+        expect(r.ratioToPg).toBe(1);
+      }
+    }
+    const nPlusOne = raw.scenarios[0].results;
+    const joined = nPlusOne.find((r: { case: string }) => r.case === 'joined');
+    if (inject('dalServerKind') === 'embedded') expect(joined.counts.statementsPerOp).toBe(1);
+    else expect(joined.counts).toBeNull();
+    const contention = raw.scenarios.find((s: { scenario: string }) => s.scenario === 'transfer-contention');
+    expect(contention.results[0].observed.invariant).toBe('held');
+
+    const summary = readFileSync(join(out, 'summary.md'), 'utf8');
+    const headings = [...summary.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings).toEqual(['Implementations', ...SCENARIO_IDS]);
+    expect(summary).toContain('![pagination: mean time per page vs page depth](pagination.svg)');
+    expect(summary).toMatch(/\| naive \| pg \| [\d.]+ \|/);
+    for (const chart of ['pagination', 'pooling', 'bulk-insert', 'n-plus-one']) {
+      const svg = readFileSync(join(out, `${chart}.svg`), 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+      expect(svg).toContain('>pg<');
+    }
+  }, 120_000);
+
+  it('stops before timing anything when an implementation returns other data than raw pg', async () => {
+    const reference = IMPLEMENTATIONS[0]!;
+    const tampered: RegisteredImplementation = {
+      id: 'tampered',
+      async load() {
+        const pg = await reference.load();
+        return {
+          meta: { ...pg.meta, id: 'tampered', displayName: 'pg with a wrong product name' },
+          async createRepository(options) {
+            const repo = await pg.createRepository(options);
+            const wrong: ShopRepository = Object.create(repo);
+            wrong.getProduct = async (id) => ({ ...(await repo.getProduct(id)), name: 'tampered' });
+            return wrong;
+          },
+        };
+      },
+    };
+    const parsed = parseArgs([
+      '--quick',
+      '--scale',
+      'test',
+      '--scenario',
+      'point-read',
+      '--out',
+      join(scratch, 'no'),
+    ]);
+    if (parsed.kind !== 'run') throw new Error('expected a run');
+    const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = inject('dalAdminUrl');
+    try {
+      const outcome = run(
+        { ...parsed.options, impls: ['pg', 'tampered'] },
+        {
+          progress: new Progress(silent, false),
+          signal: new AbortController().signal,
+          registry: [reference, tampered],
+        },
+      );
+      await expect(outcome).rejects.toThrow(BenchmarkError);
+      await expect(outcome).rejects.toThrow(
+        /^tampered: point-read getProduct returned other data than raw pg[^\n]*\n {2}first difference at \[0\]\.name: expected 'Product 1', got 'tampered'$/,
+      );
+    } finally {
+      process.env.DATABASE_URL = previous;
+    }
+    expect(existsSync(join(scratch, 'no'))).toBe(false);
+  }, 60_000);
+});

@@ -1,0 +1,103 @@
+import { createServer, type Server, Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLatencyProxy } from '../src/latency-proxy';
+
+let echo: Server;
+let port = 0;
+
+beforeAll(async () => {
+  echo = createServer((socket) => socket.pipe(socket));
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  port = (echo.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((resolve) => echo.close(() => resolve())));
+
+async function connect(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = new Socket();
+  await new Promise<void>((resolve) => socket.connect(Number(port), hostname, resolve));
+  socket.setNoDelay(true);
+  return socket;
+}
+
+/** Round trips of one byte through `socket`, in ms. */
+async function roundTrips(socket: Socket, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      socket.once('data', () => resolve());
+      socket.write('x');
+    });
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+describe('latency proxy', () => {
+  it('adds the requested round-trip time, half each way', async () => {
+    const proxy = await startLatencyProxy(`postgres://u:p@127.0.0.1:${port}/db`, 20);
+    const socket = await connect(proxy.url);
+    try {
+      const times = await roundTrips(socket, 10);
+      expect(times[0]).toBeGreaterThanOrEqual(19.5);
+      expect(times[5]).toBeLessThan(35);
+    } finally {
+      socket.destroy();
+      await proxy.close();
+    }
+  });
+
+  it('keeps sub-millisecond delays close to what was asked', async () => {
+    const proxy = await startLatencyProxy(`postgres://127.0.0.1:${port}/db`, 1);
+    const socket = await connect(proxy.url);
+    try {
+      const times = await roundTrips(socket, 50);
+      expect(times[0]).toBeGreaterThanOrEqual(0.95);
+      expect(times[25]).toBeLessThan(2);
+    } finally {
+      socket.destroy();
+      await proxy.close();
+    }
+  });
+
+  it('keeps the byte stream in order', async () => {
+    const proxy = await startLatencyProxy(`postgres://127.0.0.1:${port}/db`, 4);
+    const socket = await connect(proxy.url);
+    try {
+      const sent = Array.from({ length: 500 }, (_, i) => `${i};`).join('');
+      let received = '';
+      const done = new Promise<void>((resolve) => {
+        socket.on('data', (chunk) => {
+          received += chunk.toString();
+          if (received.length >= sent.length) resolve();
+        });
+      });
+      for (let i = 0; i < sent.length; i += 37) {
+        socket.write(sent.slice(i, i + 37));
+        if (i % 370 === 0) await new Promise((r) => setTimeout(r, 1));
+      }
+      await done;
+      expect(received).toBe(sent);
+    } finally {
+      socket.destroy();
+      await proxy.close();
+    }
+  });
+
+  it('points the URL at itself and keeps the credentials and database', async () => {
+    const proxy = await startLatencyProxy(`postgres://u:p@127.0.0.1:${port}/db`, 2);
+    try {
+      const url = new URL(proxy.url);
+      expect([url.hostname, url.port, url.username, url.password, url.pathname]).toEqual([
+        '127.0.0.1',
+        String(proxy.port),
+        'u',
+        'p',
+        '/db',
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
