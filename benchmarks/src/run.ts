@@ -34,9 +34,9 @@ async function freeConnections(url: string): Promise<number> {
   }
 }
 
-/** Every JSON number rounded to 4 decimals: raw samples stay readable and the file small. */
-const json = (value: unknown) =>
-  `${JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e4) / 1e4 : v), 2)}\n`;
+/** Every JSON number rounded to 4 decimals; raw.json (every sample) is written without indentation to stay small. */
+const json = (value: unknown, indent: number | undefined = 2) =>
+  `${JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e4) / 1e4 : v), indent)}\n`;
 
 function rawResults(reports: readonly ScenarioReport[]) {
   return reports.map((r) => ({
@@ -144,7 +144,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     const charts = await renderCharts(reports);
     const files: Record<string, string> = {
       'environment.json': json(env),
-      'raw.json': json({ environment: env.date, scenarios: rawResults(reports) }),
+      'raw.json': json({ environment: env.date, scenarios: rawResults(reports) }, undefined),
       'summary.md': summaryMarkdown(env, impls, reports, charts, counter !== null),
     };
     for (const chart of charts) files[chart.file] = chart.svg;
