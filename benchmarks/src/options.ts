@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { SCALES, type Scale } from '@dal/db';
 import { cac } from 'cac';
 import { UsageError } from './errors';
@@ -132,7 +133,8 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
       scale,
       poolSize: pool === undefined ? DEFAULT_POOL_SIZE : number('pool', pool, 1, 100, true),
       latencyMs: latency === undefined ? 0 : number('latency', latency, 0, 1000, false),
-      outDir: out ?? null,
+      // `pnpm bench` from the root runs this in benchmarks/: a relative --out means where the user typed it
+      outDir: out === undefined ? null : resolve(process.env.INIT_CWD ?? process.cwd(), out),
     },
   };
 }
