@@ -175,15 +175,26 @@ async function count(setup: RunSetup, plan: Planned): Promise<Map<string, Counts
   for (const { benchCase, tasks } of plan.cases) {
     for (const { impl, spec } of tasks) {
       setup.progress.task(`${plan.scenario.id} ${benchCase.id}: counting statements of ${impl}`);
-      const n = spec.countedOperations ?? setup.profile.countedOperations;
+      const perCaller = spec.countedOperations ?? setup.profile.countedOperations;
+      // concurrent callers are counted concurrently too: a library may merge their statements (Prisma batches
+      // findUnique calls of one tick into one IN query), which sequential operations would never show
+      const callers = spec.afterEach ? 1 : (spec.concurrency ?? 1);
+      const n = perCaller * callers;
       const parts: StatementCount[] = [];
       try {
         await withTask(spec, 0, async () => {
-          // one operation first, so connection set-up is not counted as the operation's
-          await spec.run();
+          // one operation (one a caller) first, so connection set-up is not counted as the operation's
+          await Promise.all(Array.from({ length: callers }, () => spec.run()));
           await spec.afterEach?.();
           await counter.reset();
-          for (let i = 0; i < n; i++) {
+          if (callers > 1) {
+            await Promise.all(
+              Array.from({ length: callers }, async () => {
+                for (let i = 0; i < perCaller; i++) await spec.run();
+              }),
+            );
+          }
+          for (let i = 0; callers === 1 && i < n; i++) {
             await spec.run();
             if (spec.afterEach) {
               // the clean-up's own statements are not the operation's: read before it, reset after it
