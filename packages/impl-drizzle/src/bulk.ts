@@ -1,9 +1,7 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { copyOrderItems } from '@dal/db/copy';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { type Db, onClient, type Tx } from './db';
 import { orderItems } from './schema';
 import { withTransaction } from './transaction';
@@ -52,20 +50,7 @@ async function copy(pool: pg.Pool, rows: NewOrderItem[]): Promise<void> {
   const client = await pool.connect();
   try {
     await onClient(client).transaction(async () => {
-      const lines = function* () {
-        for (let i = 0; i < rows.length; i += 5_000) {
-          yield rows
-            .slice(i, i + 5_000)
-            .map((r) => `${r.orderId}\t${r.productId}\t${r.quantity}\t${r.unitPriceCents}\n`)
-            .join('');
-        }
-      };
-      await pipeline(
-        Readable.from(lines()),
-        client.query(
-          copyFrom('COPY order_items (order_id, product_id, quantity, unit_price_cents) FROM STDIN'),
-        ),
-      );
+      await copyOrderItems(client, rows);
     });
   } finally {
     client.release();

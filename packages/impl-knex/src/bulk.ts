@@ -1,9 +1,7 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { copyOrderItems } from '@dal/db/copy';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { withTransaction } from './transaction';
 
 export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ['loop', 'batch', 'unnest', 'copy'];
@@ -46,20 +44,7 @@ const methods: Record<BulkMethod, Inserter> = {
     // escape hatch: Knex has no COPY API. The transaction client hands out the connection the transaction
     // runs on (Knex's own internals use acquireConnection the same way), so the COPY is part of `trx`.
     const connection: pg.Client = await trx.client.acquireConnection();
-    const lines = function* () {
-      for (let i = 0; i < rows.length; i += 5_000) {
-        yield rows
-          .slice(i, i + 5_000)
-          .map((r) => `${r.orderId}\t${r.productId}\t${r.quantity}\t${r.unitPriceCents}\n`)
-          .join('');
-      }
-    };
-    await pipeline(
-      Readable.from(lines()),
-      connection.query(
-        copyFrom('COPY order_items (order_id, product_id, quantity, unit_price_cents) FROM STDIN'),
-      ),
-    );
+    await copyOrderItems(connection, rows);
   },
 };
 

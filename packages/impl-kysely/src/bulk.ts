@@ -1,9 +1,7 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { copyOrderItems } from '@dal/db/copy';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, OrderItemsTable } from './database';
 import { withTransaction } from './transaction';
 
@@ -48,20 +46,7 @@ const methods: Record<BulkMethod, Inserter> = {
   async copy(_trx, rows, client) {
     // escape hatch: Kysely has no COPY API; COPY FROM STDIN streams through pg-copy-streams on the pg client
     // that runs this Kysely transaction, so it commits or rolls back with it.
-    const lines = function* () {
-      for (let i = 0; i < rows.length; i += 5_000) {
-        yield rows
-          .slice(i, i + 5_000)
-          .map((r) => `${r.orderId}\t${r.productId}\t${r.quantity}\t${r.unitPriceCents}\n`)
-          .join('');
-      }
-    };
-    await pipeline(
-      Readable.from(lines()),
-      client.query(
-        copyFrom('COPY order_items (order_id, product_id, quantity, unit_price_cents) FROM STDIN'),
-      ),
-    );
+    await copyOrderItems(client, rows);
   },
 };
 

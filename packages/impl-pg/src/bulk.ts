@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { copyOrderItems } from '@dal/db/copy';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { withTransaction } from './transaction';
 
 export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ['loop', 'batch', 'unnest', 'copy'];
@@ -46,20 +44,7 @@ const methods: Record<BulkMethod, Inserter> = {
     ]);
   },
   async copy(client, rows) {
-    const lines = function* () {
-      for (let i = 0; i < rows.length; i += 5_000) {
-        yield rows
-          .slice(i, i + 5_000)
-          .map((r) => `${r.orderId}\t${r.productId}\t${r.quantity}\t${r.unitPriceCents}\n`)
-          .join('');
-      }
-    };
-    await pipeline(
-      Readable.from(lines()),
-      client.query(
-        copyFrom('COPY order_items (order_id, product_id, quantity, unit_price_cents) FROM STDIN'),
-      ),
-    );
+    await copyOrderItems(client, rows);
   },
 };
 

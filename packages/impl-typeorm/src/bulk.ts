@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { copyOrderItems } from '@dal/db/copy';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OrderItem } from './entities';
 import { withTransaction } from './transaction';
@@ -48,20 +46,7 @@ const methods: Record<BulkMethod, Inserter> = {
     // escape hatch: TypeORM has no COPY; the transaction's QueryRunner hands out its pg client, so the COPY
     // runs inside the same transaction
     const client = (await em.queryRunner!.connect()) as pg.PoolClient;
-    const lines = function* () {
-      for (let i = 0; i < rows.length; i += 5_000) {
-        yield rows
-          .slice(i, i + 5_000)
-          .map((r) => `${r.orderId}\t${r.productId}\t${r.quantity}\t${r.unitPriceCents}\n`)
-          .join('');
-      }
-    };
-    await pipeline(
-      Readable.from(lines()),
-      client.query(
-        copyFrom('COPY order_items (order_id, product_id, quantity, unit_price_cents) FROM STDIN'),
-      ),
-    );
+    await copyOrderItems(client, rows);
   },
 };
 
