@@ -7,7 +7,7 @@ import type { RunOptions } from './options';
 import { formatDuration, type Progress } from './progress';
 import { IMPLEMENTATIONS, type RegisteredImplementation } from './registry';
 import { renderCharts } from './report/charts';
-import { describeEnvironment, gitShortSha } from './report/environment';
+import { describeEnvironment, gitShortSha, gitState } from './report/environment';
 import { summaryMarkdown } from './report/summary';
 import { scenarioTable, textTable } from './report/table';
 import { checkOutDir, defaultOutDir, writeResults } from './report/write';
@@ -65,6 +65,7 @@ function rawResults(reports: readonly ScenarioReport[]) {
 export async function run(options: RunOptions, context: RunContext): Promise<number> {
   const { progress, signal } = context;
   const startedAt = new Date();
+  const code = gitState();
   const began = performance.now();
   const outDir = options.outDir ? checkOutDir(options.outDir) : null;
   const impls: Implementation[] = await loadImplementations(
@@ -139,6 +140,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       overhead,
       roundTrip,
       startedAt,
+      git: code,
       wallSeconds: (performance.now() - began) / 1000,
     });
     const charts = await renderCharts(reports);

@@ -71,6 +71,22 @@ export interface EnvironmentInput {
   roundTrip: { directMs: number; librariesMs: number | null };
   startedAt: Date;
   wallSeconds: number;
+  /** The code that ran, read when the run started (see gitState). */
+  git: GitState;
+}
+
+export interface GitState {
+  sha: string | null;
+  /** Tracked files differ from HEAD; untracked files (results being written, scratch) do not count. */
+  dirty: boolean;
+}
+
+/** Read at the start of a run: edits made while it runs are not what it measured. */
+export function gitState(): GitState {
+  return {
+    sha: git(['rev-parse', 'HEAD']),
+    dirty: (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
+  };
 }
 
 export async function describeEnvironment(input: EnvironmentInput) {
@@ -78,7 +94,7 @@ export async function describeEnvironment(input: EnvironmentInput) {
   const cpu = cpus();
   return {
     date: input.startedAt.toISOString(),
-    git: { sha: git(['rev-parse', 'HEAD']), dirty: (git(['status', '--porcelain']) ?? '') !== '' },
+    git: input.git,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpu: { model: cpu[0]?.model ?? 'unknown', count: cpu.length },
