@@ -17,9 +17,10 @@ export function fmt(value: number | null | undefined, digits = 3): string {
   return value.toFixed(Math.min(decimals, 6));
 }
 
+/** Whole counts as they are; fractions (statements merged across concurrent callers) with 2 significant digits. */
 export function fmtCount(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return Number.isInteger(value) ? String(value) : value >= 1 ? value.toFixed(1) : fmt(value, 2);
 }
 
 /** Keys of `observed` that any result of the report has (retries, deadlocks, invariant...). */
