@@ -26,7 +26,7 @@ const LAST = [
 ];
 
 /** mulberry32: a small, fast, seedable PRNG, so the same seed always yields the same dataset. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
