@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { ConflictError, constraintError, NotFoundError, pgErrorOf } from '../src/index';
+import {
+  ConflictError,
+  constraintError,
+  IdempotencyConflictError,
+  NotFoundError,
+  pgErrorOf,
+  replayedTransfer,
+} from '../src/index';
 
 const fk = Object.assign(new Error('insert or update violates foreign key constraint'), {
   code: '23503',
@@ -22,5 +29,27 @@ describe('constraint error translation', () => {
     const unique = { code: '23505', severity: 'ERROR', constraint: 'customers_email_live_key' };
     expect(constraintError(unique)).toBeInstanceOf(ConflictError);
     expect(constraintError({ code: '23505', severity: 'ERROR', constraint: 'other' })).toBeUndefined();
+  });
+});
+
+describe('replayed idempotency keys', () => {
+  const original = {
+    id: 7,
+    fromAccountId: 1,
+    toAccountId: 2,
+    amountCents: 500,
+    idempotencyKey: 'k',
+    createdAt: new Date('2024-01-01T00:00:00Z'),
+  };
+  const request = { fromAccountId: 1, toAccountId: 2, amountCents: 500, idempotencyKey: 'k' };
+
+  test('the same request gets the original transfer', () => {
+    expect(replayedTransfer(original, request)).toBe(original);
+  });
+
+  test('any other amount or account is IdempotencyConflictError', () => {
+    for (const other of [{ amountCents: 501 }, { fromAccountId: 3 }, { toAccountId: 3 }]) {
+      expect(() => replayedTransfer(original, { ...request, ...other })).toThrow(IdempotencyConflictError);
+    }
   });
 });

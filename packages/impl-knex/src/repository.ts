@@ -5,7 +5,6 @@ import {
   type Customer,
   constraintError,
   encodeCursor,
-  IdempotencyConflictError,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -25,6 +24,7 @@ import {
   type ProductUpsert,
   type RecentOrdersQuery,
   type RepositoryOptions,
+  replayedTransfer,
   type ShopRepository,
   type Transfer,
   type TransferRequest,
@@ -347,14 +347,7 @@ export class KnexShopRepository implements ShopRepository {
       .first(TRANSFER_COLUMNS)
       .where('idempotency_key', idempotencyKey);
     const transfer = toTransfer(original!);
-    if (
-      transfer.fromAccountId !== fromAccountId ||
-      transfer.toAccountId !== toAccountId ||
-      transfer.amountCents !== amountCents
-    ) {
-      throw new IdempotencyConflictError(idempotencyKey);
-    }
-    return transfer;
+    return replayedTransfer(transfer, { fromAccountId, toAccountId, amountCents, idempotencyKey });
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,6 @@ import {
   type Customer,
   constraintError,
   encodeCursor,
-  IdempotencyConflictError,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -25,6 +24,7 @@ import {
   type ProductUpsert,
   type RecentOrdersQuery,
   type RepositoryOptions,
+  replayedTransfer,
   type ShopRepository,
   type Transfer,
   type TransferRequest,
@@ -410,14 +410,7 @@ export class KyselyShopRepository implements ShopRepository {
         .where('idempotency_key', '=', idempotencyKey)
         .executeTakeFirstOrThrow(),
     );
-    if (
-      original.fromAccountId !== fromAccountId ||
-      original.toAccountId !== toAccountId ||
-      original.amountCents !== amountCents
-    ) {
-      throw new IdempotencyConflictError(idempotencyKey);
-    }
-    return original;
+    return replayedTransfer(original, { fromAccountId, toAccountId, amountCents, idempotencyKey });
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,6 @@ import {
   type Customer,
   constraintError,
   encodeCursor,
-  IdempotencyConflictError,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -25,6 +24,7 @@ import {
   type ProductUpsert,
   type RecentOrdersQuery,
   type RepositoryOptions,
+  replayedTransfer,
   type ShopRepository,
   type Transfer,
   type TransferRequest,
@@ -324,14 +324,7 @@ export class PgShopRepository implements ShopRepository {
       [idempotencyKey],
     );
     const original = toTransfer(rows[0]);
-    if (
-      original.fromAccountId !== fromAccountId ||
-      original.toAccountId !== toAccountId ||
-      original.amountCents !== amountCents
-    ) {
-      throw new IdempotencyConflictError(idempotencyKey);
-    }
-    return original;
+    return replayedTransfer(original, { fromAccountId, toAccountId, amountCents, idempotencyKey });
   }
 
   async close(): Promise<void> {

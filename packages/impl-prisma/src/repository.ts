@@ -4,7 +4,6 @@ import {
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
   encodeCursor,
-  IdempotencyConflictError,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -24,6 +23,7 @@ import {
   type ProductUpsert,
   type RecentOrdersQuery,
   type RepositoryOptions,
+  replayedTransfer,
   type ShopRepository,
   type Transfer,
   type TransferRequest,
@@ -319,14 +319,7 @@ export class PrismaShopRepository implements ShopRepository {
     const original = toTransfer(
       await this.prisma.transfer.findUniqueOrThrow({ where: { idempotencyKey }, select: transferSelect }),
     );
-    if (
-      original.fromAccountId !== fromAccountId ||
-      original.toAccountId !== toAccountId ||
-      original.amountCents !== amountCents
-    ) {
-      throw new IdempotencyConflictError(idempotencyKey);
-    }
-    return original;
+    return replayedTransfer(original, { fromAccountId, toAccountId, amountCents, idempotencyKey });
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,6 @@ import {
   type Customer,
   constraintError,
   encodeCursor,
-  IdempotencyConflictError,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -24,6 +23,7 @@ import {
   type Product,
   type ProductUpsert,
   type RecentOrdersQuery,
+  replayedTransfer,
   type ShopRepository,
   type Transfer,
   type TransferRequest,
@@ -312,14 +312,7 @@ export class TypeOrmShopRepository implements ShopRepository {
       throw constraintError(error) ?? error;
     }
     const original = toTransfer(await this.manager.findOneByOrFail(entities.Transfer, { idempotencyKey }));
-    if (
-      original.fromAccountId !== fromAccountId ||
-      original.toAccountId !== toAccountId ||
-      original.amountCents !== amountCents
-    ) {
-      throw new IdempotencyConflictError(idempotencyKey);
-    }
-    return original;
+    return replayedTransfer(original, { fromAccountId, toAccountId, amountCents, idempotencyKey });
   }
 
   async close(): Promise<void> {
