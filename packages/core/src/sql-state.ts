@@ -45,3 +45,23 @@ export function isRetryable(error: unknown): boolean {
   const code = pgErrorOf(error)?.code;
   return code === SQLSTATE.serializationFailure || code === SQLSTATE.deadlockDetected;
 }
+
+/**
+ * Runs one whole transaction (`attempt`) again after a serialization failure or deadlock, at most
+ * `attempts` times in all; any other error, or the last one, is thrown. `retryable` lets a library whose
+ * errors hide the SQLSTATE (Prisma's P2034) say what counts.
+ */
+export async function retryTransaction<T>(
+  attempt: () => Promise<T>,
+  options: { attempts?: number; retryable?: (error: unknown) => boolean } = {},
+): Promise<T> {
+  const { attempts = 5, retryable = isRetryable } = options;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n < attempts && retryable(error)) continue;
+      throw error;
+    }
+  }
+}

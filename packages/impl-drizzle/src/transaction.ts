@@ -1,4 +1,4 @@
-import { isRetryable } from '@dal/core';
+import { retryTransaction } from '@dal/core';
 import type { Db, Tx } from './db';
 
 /**
@@ -7,12 +7,5 @@ import type { Db, Tx } from './db';
  * times). An error thrown inside `fn` (a DalError) makes Drizzle roll back and is rethrown unchanged.
  */
 export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(fn);
-    } catch (error) {
-      if (attempt < attempts && isRetryable(error)) continue;
-      throw error;
-    }
-  }
+  return retryTransaction(() => db.transaction(fn), { attempts });
 }

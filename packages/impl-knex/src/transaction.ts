@@ -1,4 +1,4 @@
-import { isRetryable } from '@dal/core';
+import { retryTransaction } from '@dal/core';
 import type { Knex } from 'knex';
 
 /**
@@ -12,12 +12,5 @@ export async function withTransaction<T>(
   fn: (trx: Knex.Transaction) => Promise<T>,
   attempts = 5,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(fn);
-    } catch (error) {
-      if (attempt < attempts && isRetryable(error)) continue;
-      throw error;
-    }
-  }
+  return retryTransaction(() => db.transaction(fn), { attempts });
 }

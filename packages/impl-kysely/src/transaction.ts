@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { isRetryable } from '@dal/core';
+import { retryTransaction } from '@dal/core';
 import type { Kysely, PostgresPool, Transaction } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './database';
@@ -33,18 +33,16 @@ export async function withTransaction<T>(
   fn: (trx: Trx, client: pg.PoolClient) => Promise<T>,
   attempts = 5,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const slot: { client?: pg.PoolClient } = {};
-    try {
-      return await reserved.run(slot, () =>
+  return retryTransaction(
+    () => {
+      const slot: { client?: pg.PoolClient } = {};
+      return reserved.run(slot, () =>
         db.transaction().execute((trx) => {
           if (!slot.client) throw new Error('the transaction did not take its connection from the pool');
           return fn(trx, slot.client);
         }),
       );
-    } catch (error) {
-      if (attempt < attempts && isRetryable(error)) continue;
-      throw error;
-    }
-  }
+    },
+    { attempts },
+  );
 }

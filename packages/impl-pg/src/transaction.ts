@@ -1,4 +1,4 @@
-import { isRetryable } from '@dal/core';
+import { retryTransaction } from '@dal/core';
 import type pg from 'pg';
 
 /**
@@ -10,19 +10,21 @@ export async function withTransaction<T>(
   fn: (client: pg.PoolClient) => Promise<T>,
   attempts = 5,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      if (attempt < attempts && isRetryable(error)) continue;
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
+  return retryTransaction(
+    async () => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    { attempts },
+  );
 }

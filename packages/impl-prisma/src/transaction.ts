@@ -1,3 +1,4 @@
+import { retryTransaction } from '@dal/core';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { isRetryable } from './errors';
 
@@ -19,12 +20,5 @@ export async function withTransaction<T>(
   fn: (tx: Tx) => Promise<T>,
   attempts = 5,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await prisma.$transaction(fn);
-    } catch (error) {
-      if (attempt < attempts && isRetryable(error)) continue;
-      throw error;
-    }
-  }
+  return retryTransaction(() => prisma.$transaction(fn), { attempts, retryable: isRetryable });
 }

@@ -1,4 +1,4 @@
-import { isRetryable } from '@dal/core';
+import { retryTransaction } from '@dal/core';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -11,12 +11,5 @@ export async function withTransaction<T>(
   fn: (em: EntityManager) => Promise<T>,
   attempts = 5,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await dataSource.transaction(fn);
-    } catch (error) {
-      if (attempt < attempts && isRetryable(error)) continue;
-      throw error;
-    }
-  }
+  return retryTransaction(() => dataSource.transaction(fn), { attempts });
 }
