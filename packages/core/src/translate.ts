@@ -1,6 +1,4 @@
-import type { Transfer } from './domain';
-import { ConflictError, type DalError, IdempotencyConflictError, NotFoundError } from './errors';
-import type { TransferRequest } from './inputs';
+import { ConflictError, type DalError, NotFoundError } from './errors';
 import { pgErrorOf, SQLSTATE } from './sql-state';
 
 const FOREIGN_KEYS: Record<string, string> = {
@@ -27,19 +25,4 @@ export function constraintError(error: unknown): DalError | undefined {
     return new NotFoundError(FOREIGN_KEYS[pg.constraint]!, id ? Number(id) : '?', { cause: error });
   }
   return undefined;
-}
-
-/**
- * The answer to a replayed idempotency key: the original transfer when the request matches it, otherwise
- * IdempotencyConflictError. Every implementation reads the original its own way and decides here.
- */
-export function replayedTransfer(original: Transfer, request: TransferRequest): Transfer {
-  if (
-    original.fromAccountId !== request.fromAccountId ||
-    original.toAccountId !== request.toAccountId ||
-    original.amountCents !== request.amountCents
-  ) {
-    throw new IdempotencyConflictError(request.idempotencyKey);
-  }
-  return original;
 }

@@ -1,4 +1,4 @@
-import type { LoadStrategy, OrderDetails, RecentOrdersQuery } from '@dal/core';
+import { type LoadStrategy, type OrderDetails, type RecentOrdersQuery, stitchOrderDetails } from '@dal/core';
 import { asc, eq, inArray } from 'drizzle-orm';
 import {
   customerSummaryColumns,
@@ -74,19 +74,7 @@ async function batched(db: Db, query: Query): Promise<OrderDetails[]> {
     .select(productSummaryColumns)
     .from(products)
     .where(inArray(products.id, [...new Set(items.map((i) => i.productId))]));
-  const customerById = new Map(customerRows.map((c) => [c.id, c]));
-  const productById = new Map(productRows.map((p) => [p.id, p]));
-  const itemsByOrder = new Map<number, OrderDetails['items']>();
-  for (const item of items) {
-    const list = itemsByOrder.get(item.orderId) ?? [];
-    list.push({ ...item, product: productById.get(item.productId)! });
-    itemsByOrder.set(item.orderId, list);
-  }
-  return page.map((o) => ({
-    ...o,
-    customer: customerById.get(o.customerId)!,
-    items: itemsByOrder.get(o.id) ?? [],
-  }));
+  return stitchOrderDetails(page, customerRows, items, productRows);
 }
 
 /**

@@ -329,7 +329,7 @@ export class DrizzleShopRepository implements ShopRepository {
       .select(transferColumns)
       .from(transfers)
       .where(eq(transfers.idempotencyKey, idempotencyKey));
-    return replayedTransfer(original!, { fromAccountId, toAccountId, amountCents, idempotencyKey });
+    return replayedTransfer(original!, request);
   }
 
   async close(): Promise<void> {

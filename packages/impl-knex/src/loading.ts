@@ -1,7 +1,7 @@
-import type { LoadStrategy, OrderDetails, RecentOrdersQuery } from '@dal/core';
+import { type LoadStrategy, type OrderDetails, type RecentOrdersQuery, stitchOrderDetails } from '@dal/core';
 import type { Knex } from 'knex';
 import { ITEM_COLUMNS, ORDER_COLUMNS, toItem, toOrder } from './rows';
-import type { OrderItemRow, OrderRow } from './tables';
+import type { OrderRow } from './tables';
 
 type Query = RecentOrdersQuery;
 
@@ -54,19 +54,7 @@ async function batched(db: Knex, query: Query): Promise<OrderDetails[]> {
   const products = await db('products')
     .select('id', 'sku', 'name')
     .whereIn('id', [...new Set(items.map((i) => i.product_id))]);
-  const customerById = new Map(customers.map((c) => [c.id, c]));
-  const productById = new Map(products.map((p) => [p.id, p]));
-  const itemsByOrder = new Map<number, OrderItemRow[]>();
-  for (const item of items)
-    itemsByOrder.set(item.order_id, [...(itemsByOrder.get(item.order_id) ?? []), item]);
-  return orders.map((o) => ({
-    ...toOrder(o),
-    customer: customerById.get(o.customer_id)!,
-    items: (itemsByOrder.get(o.id) ?? []).map((i) => ({
-      ...toItem(i),
-      product: productById.get(i.product_id)!,
-    })),
-  }));
+  return stitchOrderDetails(orders.map(toOrder), customers, items.map(toItem), products);
 }
 
 /**

@@ -347,7 +347,7 @@ export class KnexShopRepository implements ShopRepository {
       .first(TRANSFER_COLUMNS)
       .where('idempotency_key', idempotencyKey);
     const transfer = toTransfer(original!);
-    return replayedTransfer(transfer, { fromAccountId, toAccountId, amountCents, idempotencyKey });
+    return replayedTransfer(transfer, request);
   }
 
   async close(): Promise<void> {

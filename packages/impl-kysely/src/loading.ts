@@ -1,4 +1,4 @@
-import type { LoadStrategy, OrderDetails, RecentOrdersQuery } from '@dal/core';
+import { type LoadStrategy, type OrderDetails, type RecentOrdersQuery, stitchOrderDetails } from '@dal/core';
 import type { Kysely } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Database } from './database';
@@ -72,19 +72,7 @@ async function batched(db: Db, query: Query): Promise<OrderDetails[]> {
           .select(['id', 'sku', 'name'])
           .where('id', 'in', [...new Set(items.map((i) => i.product_id))])
           .execute();
-  const customerById = new Map(customers.map((c) => [c.id, c]));
-  const productById = new Map(products.map((p) => [p.id, p]));
-  const itemsByOrder = new Map<number, typeof items>();
-  for (const item of items)
-    itemsByOrder.set(item.order_id, [...(itemsByOrder.get(item.order_id) ?? []), item]);
-  return orders.map((o) => ({
-    ...toOrder(o),
-    customer: customerById.get(o.customer_id)!,
-    items: (itemsByOrder.get(o.id) ?? []).map((i) => ({
-      ...toItem(i),
-      product: productById.get(i.product_id)!,
-    })),
-  }));
+  return stitchOrderDetails(orders.map(toOrder), customers, items.map(toItem), products);
 }
 
 /**

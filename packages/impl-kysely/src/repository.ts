@@ -410,7 +410,7 @@ export class KyselyShopRepository implements ShopRepository {
         .where('idempotency_key', '=', idempotencyKey)
         .executeTakeFirstOrThrow(),
     );
-    return replayedTransfer(original, { fromAccountId, toAccountId, amountCents, idempotencyKey });
+    return replayedTransfer(original, request);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { LoadStrategy, OrderDetails, RecentOrdersQuery } from '@dal/core';
+import { type LoadStrategy, type OrderDetails, type RecentOrdersQuery, stitchOrderDetails } from '@dal/core';
 import type pg from 'pg';
 import { ITEM_COLUMNS, ORDER_COLUMNS, toItem, toOrder } from './rows';
 
@@ -55,19 +55,7 @@ async function batched(pool: pg.Pool, query: Query): Promise<OrderDetails[]> {
   const { rows: products } = await pool.query('SELECT id, sku, name FROM products WHERE id = ANY($1)', [
     productIds,
   ]);
-  const customerById = new Map(customers.map((c) => [c.id, c]));
-  const productById = new Map(products.map((p) => [p.id, p]));
-  const itemsByOrder = new Map<number, typeof items>();
-  for (const item of items)
-    itemsByOrder.set(item.order_id, [...(itemsByOrder.get(item.order_id) ?? []), item]);
-  return orders.map((o) => ({
-    ...toOrder(o),
-    customer: customerById.get(o.customer_id),
-    items: (itemsByOrder.get(o.id) ?? []).map((i) => ({
-      ...toItem(i),
-      product: productById.get(i.product_id),
-    })),
-  }));
+  return stitchOrderDetails(orders.map(toOrder), customers, items.map(toItem), products);
 }
 
 /** One statement: the page of orders, its customer by join, its items aggregated to JSON in a lateral join. */

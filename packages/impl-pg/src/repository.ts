@@ -324,7 +324,7 @@ export class PgShopRepository implements ShopRepository {
       [idempotencyKey],
     );
     const original = toTransfer(rows[0]);
-    return replayedTransfer(original, { fromAccountId, toAccountId, amountCents, idempotencyKey });
+    return replayedTransfer(original, request);
   }
 
   async close(): Promise<void> {

@@ -319,7 +319,7 @@ export class PrismaShopRepository implements ShopRepository {
     const original = toTransfer(
       await this.prisma.transfer.findUniqueOrThrow({ where: { idempotencyKey }, select: transferSelect }),
     );
-    return replayedTransfer(original, { fromAccountId, toAccountId, amountCents, idempotencyKey });
+    return replayedTransfer(original, request);
   }
 
   async close(): Promise<void> {

@@ -312,7 +312,7 @@ export class TypeOrmShopRepository implements ShopRepository {
       throw constraintError(error) ?? error;
     }
     const original = toTransfer(await this.manager.findOneByOrFail(entities.Transfer, { idempotencyKey }));
-    return replayedTransfer(original, { fromAccountId, toAccountId, amountCents, idempotencyKey });
+    return replayedTransfer(original, request);
   }
 
   async close(): Promise<void> {
