@@ -135,6 +135,13 @@ export interface RepositoryOptions {
   connectionString: string;
   /** Size of the node-postgres pool, the same for every library. */
   poolSize: number;
+  /**
+   * Send statements as named prepared statements, so the server parses and plans each one once per
+   * connection instead of on every call. Only where the library offers it (`meta.preparedStatements` says
+   * how and for which statements); an implementation without it ignores the option. Default false: every
+   * library's default is node-postgres' unnamed statement, parsed and planned on each call.
+   */
+  preparedStatements?: boolean;
 }
 
 export type ImplementationKind = 'raw' | 'query-builder' | 'orm';
@@ -156,6 +163,11 @@ export interface ImplementationMeta {
   escapeHatches: readonly EscapeHatch[];
   /** Preview or non-default library features the implementation turns on. */
   previewFeatures?: readonly string[];
+  /**
+   * How the implementation honours `preparedStatements: true` (the library's API and which statements it
+   * names); absent when the library offers no named prepared statements.
+   */
+  preparedStatements?: string;
 }
 
 export type RepositoryFactory = (options: RepositoryOptions) => ShopRepository | Promise<ShopRepository>;

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 // escape hatch: Drizzle has no builders for SQL functions, arithmetic or CASE; sql`` is its documented way
@@ -12,7 +12,7 @@ export const plusOne = (column: AnyPgColumn): SQL => sql`${column} + 1`;
 export const excluded = (column: AnyPgColumn): SQL => sql.raw(`excluded.${column.name}`);
 
 /** The lower() the partial unique index on lower(email) is built on (the helper of Drizzle's index docs). */
-export const lower = (value: AnyPgColumn | string): SQL => sql`lower(${value})`;
+export const lower = (value: AnyPgColumn | Placeholder | string): SQL => sql`lower(${value})`;
 
 /**
  * `column + CASE id WHEN ... THEN delta ... END`: one UPDATE adds each row its own delta (Drizzle's guide

@@ -44,6 +44,8 @@ export const meta: ImplementationMeta = {
         'no builders for now(), `column + 1`, `excluded.column` (upsert) or lower(): small sql fragments, the way the Drizzle docs write them, inside builder calls',
     },
   ],
+  preparedStatements:
+    '`.prepare(name)` on the point reads getCustomer, findCustomerByEmail, getProduct, getAccount (src/point-reads.ts; built once either way, named only with this option)',
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {

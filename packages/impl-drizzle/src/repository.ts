@@ -35,7 +35,6 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { insertOrderItems, SUPPORTED_BULK_METHODS } from './bulk';
 import {
-  accountColumns,
   customerColumns,
   customerSummaryColumns,
   itemColumns,
@@ -44,9 +43,10 @@ import {
   transferColumns,
 } from './columns';
 import { connect, type Db, endPool } from './db';
-import { excluded, lower, now, plusOne, plusPerRow } from './expressions';
+import { excluded, now, plusOne, plusPerRow } from './expressions';
 import { loadOrderDetails } from './loading';
 import { newestFirst, orderFilter } from './order-filter';
+import { type PointReads, preparePointReads } from './point-reads';
 import { accounts, customers, orderItems, orders, products, transfers } from './schema';
 import { withTransaction } from './transaction';
 
@@ -57,8 +57,11 @@ export class DrizzleShopRepository implements ShopRepository {
   private readonly pool: pg.Pool;
   private readonly db: Db;
 
+  private readonly reads: PointReads;
+
   constructor(options: RepositoryOptions) {
     ({ pool: this.pool, db: this.db } = connect(options));
+    this.reads = preparePointReads(this.db, options.preparedStatements ?? false);
   }
 
   async createCustomer(input: NewCustomer): Promise<Customer> {
@@ -73,21 +76,14 @@ export class DrizzleShopRepository implements ShopRepository {
 
   async getCustomer(id: number): Promise<Customer> {
     validate.id(id);
-    const [customer] = await this.db
-      .select(customerColumns)
-      .from(customers)
-      .where(and(eq(customers.id, id), isNull(customers.deletedAt)));
+    const [customer] = await this.reads.customer.execute({ id });
     if (!customer) throw new NotFoundError('customer', id);
     return customer;
   }
 
   async findCustomerByEmail(email: string): Promise<Customer | null> {
     validate.email(email);
-    // lower(email) matches the partial unique index customers_email_live_key
-    const [customer] = await this.db
-      .select(customerColumns)
-      .from(customers)
-      .where(and(eq(lower(customers.email), lower(email)), isNull(customers.deletedAt)));
+    const [customer] = await this.reads.customerByEmail.execute({ email });
     return customer ?? null;
   }
 
@@ -102,7 +98,7 @@ export class DrizzleShopRepository implements ShopRepository {
 
   async getProduct(id: number): Promise<Product> {
     validate.id(id);
-    const [product] = await this.db.select(productColumns).from(products).where(eq(products.id, id));
+    const [product] = await this.reads.product.execute({ id });
     if (!product) throw new NotFoundError('product', id);
     return product;
   }
@@ -279,7 +275,7 @@ export class DrizzleShopRepository implements ShopRepository {
 
   async getAccount(id: number): Promise<Account> {
     validate.id(id);
-    const [account] = await this.db.select(accountColumns).from(accounts).where(eq(accounts.id, id));
+    const [account] = await this.reads.account.execute({ id });
     if (!account) throw new NotFoundError('account', id);
     return account;
   }

@@ -54,6 +54,8 @@ export const meta: ImplementationMeta = {
         "copy: COPY FROM STDIN via pg-copy-streams on the transaction's own pg connection (trx.client.acquireConnection()): Knex has no COPY API",
     },
   ],
+  preparedStatements:
+    "`.options({ name })`, which Knex passes on to node-postgres' query config, on the point reads getCustomer, findCustomerByEmail, getProduct, getAccount",
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {

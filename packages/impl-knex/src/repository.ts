@@ -73,6 +73,7 @@ function orderFilter(filter: OrderFilter): Partial<Pick<OrderRow, 'customer_id' 
 
 export class KnexShopRepository implements ShopRepository {
   private readonly db: Knex;
+  private readonly prepared: boolean;
 
   constructor(options: RepositoryOptions) {
     this.db = knex({
@@ -81,6 +82,15 @@ export class KnexShopRepository implements ShopRepository {
       pool: { min: 0, max: options.poolSize },
       debug: false,
     });
+    this.prepared = options.preparedStatements ?? false;
+  }
+
+  /**
+   * Driver options of a point read: `.options()` hands them to node-postgres' query config, where a `name`
+   * makes it a named prepared statement, parsed once per connection. The SQL text of each is fixed.
+   */
+  private pointRead(name: string): Readonly<{ name?: string }> {
+    return this.prepared ? { name } : {};
   }
 
   async createCustomer(input: NewCustomer): Promise<Customer> {
@@ -95,7 +105,11 @@ export class KnexShopRepository implements ShopRepository {
 
   async getCustomer(id: number): Promise<Customer> {
     validate.id(id);
-    const row = await this.db('customers').first(CUSTOMER_COLUMNS).where('id', id).whereNull('deleted_at');
+    const row = await this.db('customers')
+      .first(CUSTOMER_COLUMNS)
+      .where('id', id)
+      .whereNull('deleted_at')
+      .options(this.pointRead('get-customer'));
     if (!row) throw new NotFoundError('customer', id);
     return toCustomer(row);
   }
@@ -107,7 +121,8 @@ export class KnexShopRepository implements ShopRepository {
       // escape hatch: Knex has no SQL function calls (knex.fn has now() and uuid helpers only), and
       // lower(email) is what matches the partial unique index customers_email_live_key
       .whereRaw('lower(email) = lower(?)', [email])
-      .whereNull('deleted_at');
+      .whereNull('deleted_at')
+      .options(this.pointRead('find-customer-by-email'));
     return row ? toCustomer(row) : null;
   }
 
@@ -122,7 +137,10 @@ export class KnexShopRepository implements ShopRepository {
 
   async getProduct(id: number): Promise<Product> {
     validate.id(id);
-    const row = await this.db('products').first(PRODUCT_COLUMNS).where('id', id);
+    const row = await this.db('products')
+      .first(PRODUCT_COLUMNS)
+      .where('id', id)
+      .options(this.pointRead('get-product'));
     if (!row) throw new NotFoundError('product', id);
     return toProduct(row);
   }
@@ -298,7 +316,10 @@ export class KnexShopRepository implements ShopRepository {
 
   async getAccount(id: number): Promise<Account> {
     validate.id(id);
-    const row = await this.db('accounts').first(ACCOUNT_COLUMNS).where('id', id);
+    const row = await this.db('accounts')
+      .first(ACCOUNT_COLUMNS)
+      .where('id', id)
+      .options(this.pointRead('get-account'));
     if (!row) throw new NotFoundError('account', id);
     return toAccount(row);
   }

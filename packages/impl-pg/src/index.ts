@@ -17,6 +17,8 @@ export const meta: ImplementationMeta = {
   },
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [],
+  preparedStatements:
+    'named statements (`{ name, text, values }`) for the point reads getCustomer, findCustomerByEmail, getProduct, getAccount',
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {

@@ -65,12 +65,22 @@ const where = (clauses: string[]) => (clauses.length ? `WHERE ${clauses.join(' A
 
 export class PgShopRepository implements ShopRepository {
   private readonly pool: pg.Pool;
+  private readonly prepared: boolean;
 
   constructor(options: RepositoryOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize });
+    this.prepared = options.preparedStatements ?? false;
     // an idle client whose connection is terminated (server restart, DROP DATABASE ... WITH (FORCE)) is
     // reported on the pool; without a listener that is an uncaught exception. The pool replaces it anyway.
     this.pool.on('error', () => {});
+  }
+
+  /**
+   * A point read by key. With `preparedStatements`, a named statement: node-postgres parses it once per
+   * connection and from then on sends only Bind/Execute, so the server skips parse and plan.
+   */
+  private pointRead(name: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
+    return this.pool.query(this.prepared ? { name, text, values } : { text, values });
   }
 
   async createCustomer(input: NewCustomer): Promise<Customer> {
@@ -88,7 +98,8 @@ export class PgShopRepository implements ShopRepository {
 
   async getCustomer(id: number): Promise<Customer> {
     validate.id(id);
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pointRead(
+      'get-customer',
       `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = $1 AND deleted_at IS NULL`,
       [id],
     );
@@ -99,7 +110,8 @@ export class PgShopRepository implements ShopRepository {
   async findCustomerByEmail(email: string): Promise<Customer | null> {
     validate.email(email);
     // lower(email) matches the partial unique index customers_email_live_key
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pointRead(
+      'find-customer-by-email',
       `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE lower(email) = lower($1) AND deleted_at IS NULL`,
       [email],
     );
@@ -117,7 +129,11 @@ export class PgShopRepository implements ShopRepository {
 
   async getProduct(id: number): Promise<Product> {
     validate.id(id);
-    const { rows } = await this.pool.query(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1`, [id]);
+    const { rows } = await this.pointRead(
+      'get-product',
+      `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1`,
+      [id],
+    );
     if (!rows[0]) throw new NotFoundError('product', id);
     return toProduct(rows[0]);
   }
@@ -280,7 +296,11 @@ export class PgShopRepository implements ShopRepository {
 
   async getAccount(id: number): Promise<Account> {
     validate.id(id);
-    const { rows } = await this.pool.query(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1`, [id]);
+    const { rows } = await this.pointRead(
+      'get-account',
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1`,
+      [id],
+    );
     if (!rows[0]) throw new NotFoundError('account', id);
     return toAccount(rows[0]);
   }

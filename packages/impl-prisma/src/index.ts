@@ -41,6 +41,8 @@ export const meta: ImplementationMeta = {
     },
   ],
   previewFeatures: ['relationJoins'],
+  preparedStatements:
+    "@prisma/adapter-pg's `statementNameGenerator`: every statement, named by a hash of its SQL text (src/statement-names.ts)",
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {

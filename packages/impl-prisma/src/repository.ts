@@ -49,6 +49,7 @@ import {
   toTransfer,
   transferSelect,
 } from './rows';
+import { statementName } from './statement-names';
 import { TRANSACTION_OPTIONS, withTransaction } from './transaction';
 
 /** Rows per INSERT ... ON CONFLICT statement: 4 parameters a row stays below PostgreSQL's 65,535 limit. */
@@ -81,7 +82,10 @@ export class PrismaShopRepository implements ShopRepository {
 
   constructor(options: RepositoryOptions) {
     this.prisma = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: options.connectionString, max: options.poolSize }),
+      adapter: new PrismaPg(
+        { connectionString: options.connectionString, max: options.poolSize },
+        options.preparedStatements ? { statementNameGenerator: statementName } : {},
+      ),
       transactionOptions: TRANSACTION_OPTIONS,
     });
   }

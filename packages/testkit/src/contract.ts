@@ -9,6 +9,7 @@ import { lifecycleTests } from './suite/lifecycle';
 import { loadingTests } from './suite/loading';
 import { orderTests } from './suite/orders';
 import { paginationTests } from './suite/pagination';
+import { preparedStatementTests } from './suite/prepared-statements';
 import { productTests } from './suite/products';
 
 /**
@@ -32,6 +33,7 @@ export function describeShopContract(
     paginationTests(h);
     bulkTests(h);
     accountTests(h);
+    preparedStatementTests(h);
     lifecycleTests(h);
   });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ImplementationMeta, RepositoryFactory, ShopRepository } from '@dal/core';
+import type { ImplementationMeta, RepositoryFactory, RepositoryOptions, ShopRepository } from '@dal/core';
 import { createSchemaDatabase, dropDatabase, type StatementCount, StatementCounter } from '@dal/db';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, inject, it, type TestContext } from 'vitest';
@@ -23,8 +23,11 @@ export interface Harness {
   readonly pool: pg.Pool;
   /** Resets the database to a fixture (every test starts on `base`). */
   load(fixture: FixtureName): Promise<void>;
-  /** Another repository on the same database, closed after the test file. */
-  open(poolSize: number): Promise<ShopRepository>;
+  /**
+   * Another repository on the same database (or at `options.connectionString`, e.g. through a wire tap),
+   * closed after the test file.
+   */
+  open(poolSize: number, options?: Partial<RepositoryOptions>): Promise<ShopRepository>;
   /**
    * Runs `fn` and returns what the database executed meanwhile (pg_stat_statements); skips the test, with
    * the environment's reason, on a server without pg_stat_statements.
@@ -100,8 +103,8 @@ export function useHarness(
     },
     database,
     load: (fixture) => loadFixture(get().pool, get().url, fixture),
-    async open(poolSize) {
-      const repo = await factory({ connectionString: get().url, poolSize });
+    async open(poolSize, options = {}) {
+      const repo = await factory({ connectionString: get().url, poolSize, ...options });
       opened.push(repo);
       return repo;
     },

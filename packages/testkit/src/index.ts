@@ -7,3 +7,4 @@ export { type LiveColumn, liveColumns, SCHEMA_TABLES } from './live-schema';
 export { Oracle } from './oracle';
 export { useSchemaDatabase } from './schema-database';
 export { orderItemRows } from './suite/bulk';
+export { type ParseMessage, startWireTap, type WireTap } from './wire-tap';

@@ -1,0 +1,111 @@
+import { createServer, type Server, Socket } from 'node:net';
+
+/** A Parse message the client sent: the statement name ('' = unnamed) and its SQL text. */
+export interface ParseMessage {
+  name: string;
+  text: string;
+}
+
+export interface WireTap {
+  /** The URL with host and port replaced by the tap's. */
+  url: string;
+  /** Every Parse message sent through the tap so far, in order (clear it with `parses.length = 0`). */
+  parses: ParseMessage[];
+  close(): Promise<void>;
+}
+
+// startup-phase requests that carry a protocol code instead of a version (PostgreSQL protocol §55.7)
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const PARSE = 0x50; // 'P'
+
+/**
+ * Reads the frontend's side of the PostgreSQL protocol as it passes: the untyped startup messages first,
+ * then typed messages (1-byte type, 4-byte length that counts itself), recording each Parse.
+ */
+function frontendReader(onParse: (message: ParseMessage) => void): (chunk: Buffer) => void {
+  let buffer = Buffer.alloc(0);
+  let started = false;
+  return (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      if (!started) {
+        if (buffer.length < 8) return;
+        const length = buffer.readInt32BE(0);
+        if (buffer.length < length) return;
+        const code = buffer.readInt32BE(4);
+        // after an SSL or GSS request the client sends its startup message next
+        if (code !== SSL_REQUEST && code !== GSSENC_REQUEST) started = true;
+        buffer = buffer.subarray(length);
+        continue;
+      }
+      if (buffer.length < 5) return;
+      const length = buffer.readInt32BE(1);
+      if (buffer.length < 1 + length) return;
+      if (buffer[0] === PARSE) {
+        const nameEnd = buffer.indexOf(0, 5);
+        const textEnd = buffer.indexOf(0, nameEnd + 1);
+        onParse({
+          name: buffer.toString('utf8', 5, nameEnd),
+          text: buffer.toString('utf8', nameEnd + 1, textEnd),
+        });
+      }
+      buffer = buffer.subarray(1 + length);
+    }
+  };
+}
+
+/**
+ * A loopback TCP proxy in front of PostgreSQL that records what the client asked the server to parse:
+ * whether a library sends named prepared statements is seen on the wire, not taken from its own logs.
+ * Plain connections only (node-postgres does not ask for TLS unless told to).
+ */
+export async function startWireTap(targetUrl: string): Promise<WireTap> {
+  const target = new URL(targetUrl);
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const targetPort = Number(target.port || 5432);
+  const parses: ParseMessage[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = new Socket();
+    const closeBoth = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    sockets.add(client);
+    sockets.add(upstream);
+    for (const socket of [client, upstream]) {
+      socket.setNoDelay(true);
+      socket.on('error', closeBoth);
+      socket.on('close', closeBoth);
+    }
+    const read = frontendReader((message) => parses.push(message));
+    client.pause();
+    upstream.connect(targetPort, host, () => {
+      client.on('data', read);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the wire tap has no port');
+  const url = new URL(targetUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(address.port);
+  return {
+    url: url.toString(),
+    parses,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
