@@ -1,4 +1,4 @@
-import type { ImplementationMeta, RepositoryFactory, ShopRepository } from '@dal/core';
+import type { ImplementationMeta, RepositoryFactory, RepositoryOptions, ShopRepository } from '@dal/core';
 import { UsageError } from './errors';
 import { REFERENCE_ID, type RegisteredImplementation } from './registry';
 
@@ -48,14 +48,22 @@ export async function loadImplementations(
   return loaded;
 }
 
+/** Statement modes a scenario can run a task in: node-postgres' default, and named prepared statements. */
+export type StatementMode = 'unnamed' | 'prepared';
+
+/** The modes an implementation offers: `prepared` only where its library has named prepared statements. */
+export const statementModes = (impl: Implementation): StatementMode[] =>
+  impl.meta.preparedStatements ? ['unnamed', 'prepared'] : ['unnamed'];
+
 /** Opens a repository, naming the implementation if that fails. */
 export async function openRepository(
   impl: Implementation,
   connectionString: string,
   poolSize: number,
+  options: Pick<RepositoryOptions, 'preparedStatements'> = {},
 ): Promise<ShopRepository> {
   try {
-    return await impl.createRepository({ connectionString, poolSize });
+    return await impl.createRepository({ connectionString, poolSize, ...options });
   } catch (error) {
     throw new ImplementationLoadError(
       `implementation "${impl.id}" could not open a repository: ${firstLine(error)}`,

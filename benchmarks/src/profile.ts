@@ -14,6 +14,8 @@ export interface Profile {
   poolSizes: readonly number[];
   /** Operations run outside timing to count statements and rows per operation. */
   countedOperations: number;
+  /** Length of each pgbench baseline run (s). */
+  pgbenchSeconds: number;
 }
 
 export const PROFILES: Record<Profile['name'], Profile> = {
@@ -27,6 +29,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     bulkRows: 2_000,
     poolSizes: [1, 8, 32],
     countedOperations: 2,
+    pgbenchSeconds: 3,
   },
   default: {
     name: 'default',
@@ -38,5 +41,6 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     bulkRows: 10_000,
     poolSizes: [1, 2, 4, 8, 16, 32],
     countedOperations: 3,
+    pgbenchSeconds: 10,
   },
 };

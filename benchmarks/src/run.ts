@@ -4,8 +4,10 @@ import { BenchDatabase, DATA_DIR } from './database';
 import { type Implementation, loadImplementations } from './implementations';
 import { type LatencyProxy, roundTripMs, startLatencyProxy } from './latency-proxy';
 import type { RunOptions } from './options';
+import { type PgbenchBaseline, pgbenchBaseline } from './pgbench';
 import { formatDuration, type Progress } from './progress';
 import { IMPLEMENTATIONS, type RegisteredImplementation } from './registry';
+import { pgbenchComparison } from './report/baseline';
 import { renderCharts } from './report/charts';
 import { describeEnvironment, gitShortSha, gitState } from './report/environment';
 import { summaryMarkdown } from './report/summary';
@@ -127,6 +129,16 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     progress.task('harness overhead (empty task)');
     const overhead = await harnessOverhead(options.profile, signal);
     const reports = await runScenarios(setup, plans);
+    let pgbench: PgbenchBaseline | null = null;
+    if (scenarios.some((s) => s.id === 'pooling' || s.id === 'point-read')) {
+      progress.task('pgbench baseline (pgbench -S -c 8 -j 2, simple and prepared)');
+      pgbench = await pgbenchBaseline(
+        server.adminUrl,
+        ctx.libraryUrl,
+        options.profile.pgbenchSeconds,
+        signal,
+      );
+    }
     progress.stop();
 
     const env = await describeEnvironment({
@@ -141,6 +153,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       roundTrip,
       startedAt,
       git: code,
+      pgbench,
       wallSeconds: (performance.now() - began) / 1000,
     });
     const charts = await renderCharts(reports);
@@ -157,6 +170,8 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       process.stdout.write(`\n${report.scenario.id}: ${report.scenario.title}\n`);
       process.stdout.write(`${textTable(scenarioTable(report, counter !== null))}\n`);
     }
+    const comparison = pgbenchComparison(pgbench, reports);
+    if (comparison) process.stdout.write(`\n${comparison}\n`);
     process.stdout.write(
       `\nharness overhead (empty task): p50 ${(overhead.p50 * 1000).toFixed(2)} µs\nresults: ${dir} (${formatDuration(performance.now() - began)})\n`,
     );

@@ -7,6 +7,7 @@ import { dropDatabase } from '@dal/db';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BenchmarkError } from '../src/errors';
 import { parseArgs } from '../src/options';
+import { PGBENCH_DATABASE } from '../src/pgbench';
 import { Progress } from '../src/progress';
 import { IMPLEMENTATIONS, type RegisteredImplementation } from '../src/registry';
 import { run } from '../src/run';
@@ -17,6 +18,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'dal-bench-test-'));
 afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
   await dropDatabase(inject('dalAdminUrl'), 'dal_bench_test');
+  await dropDatabase(inject('dalAdminUrl'), PGBENCH_DATABASE);
 });
 
 // both tests use dal_bench_test on the test server, so they live in this one file and run in order
@@ -65,12 +67,28 @@ describe('a run at --scale test', () => {
     else expect(joined.counts).toBeNull();
     const contention = raw.scenarios.find((s: { scenario: string }) => s.scenario === 'transfer-contention');
     expect(contention.results[0].observed.invariant).toBe('held');
+    // raw pg offers named prepared statements, so the statement-mode variants run for it
+    const cases = (id: string) =>
+      raw.scenarios
+        .find((s: { scenario: string }) => s.scenario === id)
+        .results.map((r: { case: string }) => r.case);
+    expect(cases('point-read')).toEqual(['getProduct', 'getProduct prepared']);
+    expect(cases('pooling')).toEqual(expect.arrayContaining(['pool 8', 'pool 8 prepared', 'connect-per-op']));
+    if ('skipped' in env.pgbench) expect(env.pgbench.skipped).toMatch(/^pgbench /);
+    else {
+      expect(env.pgbench.runs.map((r: { mode: string }) => r.mode)).toEqual(['simple', 'prepared']);
+      for (const r of env.pgbench.runs) expect(r.tps).toBeGreaterThan(0);
+      expect(result.stdout).toMatch(
+        /Raw pg, prepared statements, best pool size \(\d+, 64 callers\): [\d,]+ ops\/s = \d+% of pgbench/,
+      );
+    }
 
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     const headings = [...summary.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
     expect(headings).toEqual(['Implementations', ...SCENARIO_IDS]);
     expect(summary).toContain('![pagination: mean time per page vs page depth](pagination.svg)');
     expect(summary).toMatch(/\| naive \| pg \| [\d.]+ \|/);
+    expect(summary).toMatch(/^pgbench baseline/m);
     for (const chart of ['pagination', 'pooling', 'bulk-insert', 'n-plus-one']) {
       const svg = readFileSync(join(out, `${chart}.svg`), 'utf8');
       expect(svg.startsWith('<svg')).toBe(true);

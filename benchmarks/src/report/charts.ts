@@ -54,7 +54,15 @@ function specs(
   }
 
   const pooling = rowsOf(by('pooling'), (r) =>
-    typeof r.labels.pool === 'number' ? { impl: r.impl, pool: r.labels.pool, ops: r.stats.opsPerSec } : null,
+    typeof r.labels.pool === 'number'
+      ? {
+          impl: r.impl,
+          series: r.labels.statements === 'prepared' ? `${r.impl} (prepared)` : r.impl,
+          statements: String(r.labels.statements ?? 'unnamed'),
+          pool: r.labels.pool,
+          ops: r.stats.opsPerSec,
+        }
+      : null,
   );
   const baseline = by('pooling')?.results.find((r) => typeof r.labels.pool !== 'number');
   if (pooling.length) {
@@ -72,6 +80,8 @@ function specs(
               x: { field: 'pool', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'pool size' },
               y: { field: 'ops', type: 'quantitative', title: 'operations / s' },
               color: { field: 'impl', type: 'nominal' },
+              strokeDash: { field: 'statements', type: 'nominal', title: 'statements' },
+              detail: { field: 'series', type: 'nominal' },
             },
           },
           ...(baseline

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { DatasetInfo } from '../database';
 import type { Implementation } from '../implementations';
 import type { RunOptions } from '../options';
+import type { PgbenchBaseline } from '../pgbench';
 import type { Stats } from '../stats';
 
 const SETTINGS = [
@@ -73,6 +74,8 @@ export interface EnvironmentInput {
   wallSeconds: number;
   /** The code that ran, read when the run started (see gitState). */
   git: GitState;
+  /** pgbench's select-only run on the same server; null when no scenario it compares with ran. */
+  pgbench: PgbenchBaseline | null;
 }
 
 export interface GitState {
@@ -137,6 +140,8 @@ export async function describeEnvironment(input: EnvironmentInput) {
       pool: `each repository is created with createRepository({ connectionString, poolSize: ${options.poolSize} }) except in the pooling scenario, which sets its own pool sizes`,
       logging:
         'statement logging off in every library (a contract requirement); server log_statement in settings',
+      statements:
+        "every library's default (node-postgres unnamed statements, parsed and planned on every call); cases labelled 'prepared' open their repository with preparedStatements: true, honoured only by implementations whose meta.preparedStatements says how",
       statementCounting: input.statementCounting
         ? 'pg_stat_statements, read by the harness from another database'
         : 'n/a: the server has no pg_stat_statements in shared_preload_libraries',
@@ -149,7 +154,9 @@ export async function describeEnvironment(input: EnvironmentInput) {
       bulkMethods: meta.bulkMethods,
       escapeHatches: meta.escapeHatches,
       previewFeatures: meta.previewFeatures ?? [],
+      preparedStatements: meta.preparedStatements ?? null,
     })),
+    pgbench: input.pgbench,
     harness: {
       tinybench: packageVersion('tinybench', import.meta.url),
       overhead: {

@@ -1,5 +1,6 @@
 import type { Implementation } from '../implementations';
 import type { CaseResult, ScenarioReport } from '../runner';
+import { pgbenchComparison } from './baseline';
 import type { Chart } from './charts';
 import type { Environment } from './environment';
 import { fmt, fmtCount, markdownTable, scenarioTable } from './table';
@@ -60,8 +61,16 @@ export function summaryMarkdown(
   out.push('## Implementations');
   out.push(
     markdownTable({
-      columns: ['impl', 'name', 'kind', 'libraries', 'bulk methods', 'preview features'],
-      numeric: [false, false, false, false, false, false],
+      columns: [
+        'impl',
+        'name',
+        'kind',
+        'libraries',
+        'bulk methods',
+        'prepared statements',
+        'preview features',
+      ],
+      numeric: [false, false, false, false, false, false, false],
       rows: impls.map(({ meta }) => [
         meta.id,
         meta.displayName,
@@ -70,6 +79,7 @@ export function summaryMarkdown(
           .map(([name, version]) => `${name} ${version}`)
           .join(', '),
         meta.bulkMethods.join(', '),
+        meta.preparedStatements ?? 'none (no library API)',
         (meta.previewFeatures ?? []).join(', ') || '—',
       ]),
     }),
@@ -84,6 +94,8 @@ export function summaryMarkdown(
     for (const chart of charts.filter((c) => c.file === `${report.scenario.id}.svg`)) {
       out.push(`![${chart.title}](${chart.file})`);
     }
+    const comparison = report.scenario.id === 'pooling' ? pgbenchComparison(env.pgbench, reports) : null;
+    if (comparison) out.push(comparison);
     const sections = impls.map((i) => sqlSection(report.results, i.id)).filter(Boolean);
     if (sections.length) out.push(sections.join('\n\n'));
   }

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Product, ShopRepository } from '@dal/core';
 import pg from 'pg';
 import { BenchmarkError } from '../errors';
-import { openRepository } from '../implementations';
+import { openRepository, type StatementMode } from '../implementations';
 import { pick, random } from '../random';
 import { REFERENCE_ID } from '../registry';
 import type { BenchCase, Scenario, TaskSpec } from '../scenario';
@@ -38,43 +38,51 @@ export const pooling: Scenario = {
   id: 'pooling',
   title: `getProduct under a closed loop of ${CALLERS} concurrent callers, by pool size`,
   measures:
-    'Throughput and latency when 64 callers share a pool of 1 to 32 connections, against opening a new connection for every operation.',
-  columns: ['pool', 'callers'],
+    "Throughput and latency when 64 callers share a pool of 1 to 32 connections, with unnamed statements (every library's default) and named prepared statements where the library has them, against opening a new connection for every operation.",
+  columns: ['pool', 'statements', 'callers'],
   writes: false,
   ownRepositories: true,
   async cases({ db, profile, libraryUrl, freeConnections }) {
     const products = db.sizes.products;
     const sample = [1, Math.ceil(products / 3), products];
-    const cases: BenchCase[] = profile.poolSizes.map((size) => ({
-      id: `pool ${size}`,
-      labels: { pool: size, callers: CALLERS },
-      task: (impl): TaskSpec => {
-        let repo: ShopRepository | undefined;
-        let next = random(1);
-        let connections = 0;
-        return {
-          concurrency: CALLERS,
-          open: async (round) => {
-            repo = await openRepository(impl, libraryUrl, size);
-            next = random(0x9001 + round);
+    const modes = ['unnamed', 'prepared'] as const satisfies readonly StatementMode[];
+    const cases: BenchCase[] = modes.flatMap((mode) =>
+      profile.poolSizes.map(
+        (size): BenchCase => ({
+          id: mode === 'unnamed' ? `pool ${size}` : `pool ${size} prepared`,
+          labels: { pool: size, statements: mode, callers: CALLERS },
+          task: (impl): TaskSpec | null => {
+            if (mode === 'prepared' && !impl.meta.preparedStatements) return null;
+            let repo: ShopRepository | undefined;
+            let next = random(1);
+            let connections = 0;
+            return {
+              concurrency: CALLERS,
+              open: async (round) => {
+                repo = await openRepository(impl, libraryUrl, size, {
+                  preparedStatements: mode === 'prepared',
+                });
+                next = random(0x9001 + round);
+              },
+              close: async () => {
+                // what the server saw, so a pool that does not honour its size shows
+                connections = await db.libraryConnections();
+                await repo?.close();
+                repo = undefined;
+              },
+              afterRun: async () => ({ 'server connections': { max: connections } }),
+              run: () => repo!.getProduct(pick(next, products)),
+              check: () => Promise.all(sample.map((id) => repo!.getProduct(id))),
+            };
           },
-          close: async () => {
-            // what the server saw, so a pool that does not honour its size shows
-            connections = await db.libraryConnections();
-            await repo?.close();
-            repo = undefined;
-          },
-          afterRun: async () => ({ 'server connections': { max: connections } }),
-          run: () => repo!.getProduct(pick(next, products)),
-          check: () => Promise.all(sample.map((id) => repo!.getProduct(id))),
-        };
-      },
-    }));
+        }),
+      ),
+    );
     // new connections also cost server processes: stay below what the server has free
     const callers = Math.max(1, Math.min(CALLERS, freeConnections - 5));
     cases.push({
       id: 'connect-per-op',
-      labels: { pool: 'none (connect per operation, raw pg)', callers },
+      labels: { pool: 'none (connect per operation, raw pg)', statements: 'unnamed', callers },
       task: (impl): TaskSpec | null => {
         if (impl.id !== REFERENCE_ID) return null;
         let next = random(1);

@@ -1,0 +1,35 @@
+import type { PgbenchBaseline } from '../pgbench';
+import { REFERENCE_ID } from '../registry';
+import type { ScenarioReport } from '../runner';
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Raw pg's best closed-loop throughput (pooling) next to pgbench's select-only run on the same server: how
+ * much of what the server can serve a Node.js client reaches. Null when there is nothing to compare.
+ */
+export function pgbenchComparison(
+  baseline: PgbenchBaseline | null,
+  reports: readonly ScenarioReport[],
+): string | null {
+  if (!baseline) return null;
+  if ('skipped' in baseline) return `pgbench baseline: n/a (${baseline.skipped}).`;
+  const runs = baseline.runs.map((r) => `\`${r.command}\` ${int(r.tps)} tps`).join('; ');
+  const lines = [
+    `pgbench baseline (${baseline.version}, \`pgbench -i -s ${baseline.scale}\` database on the same server, same route as the libraries): ${runs}.`,
+  ];
+  const simple = baseline.runs.find((r) => r.mode === 'simple');
+  const pooled = (reports.find((r) => r.scenario.id === 'pooling')?.results ?? []).filter(
+    (r) => r.impl === REFERENCE_ID && typeof r.labels.pool === 'number',
+  );
+  for (const mode of ['unnamed', 'prepared']) {
+    const best = pooled
+      .filter((r) => r.labels.statements === mode)
+      .sort((a, b) => b.stats.opsPerSec - a.stats.opsPerSec)[0];
+    if (!best || !simple) continue;
+    lines.push(
+      `Raw pg, ${mode} statements, best pool size (${best.labels.pool}, ${best.labels.callers} callers): ${int(best.stats.opsPerSec)} ops/s = ${Math.round((100 * best.stats.opsPerSec) / simple.tps)}% of pgbench's ${int(simple.tps)} tps (simple protocol).`,
+    );
+  }
+  return lines.join(' ');
+}
