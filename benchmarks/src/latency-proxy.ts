@@ -1,12 +1,9 @@
-import { createServer, type Server, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { startTcpProxy, type TcpProxy } from '@dal/db';
 import pg from 'pg';
 
-export interface LatencyProxy {
-  /** The URL with host and port replaced by the proxy's. */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+/** The latency proxy: a TCP proxy whose connections are delayed. */
+export type LatencyProxy = TcpProxy;
 
 /**
  * Forwards `from` to `to` `delayMs` after each chunk arrived, in arrival order (so the byte stream keeps its
@@ -46,50 +43,11 @@ function delayedPipe(from: Socket, to: Socket, delayMs: number): void {
  * A loopback TCP proxy in front of PostgreSQL that delays each direction by `rttMs / 2`, so every round trip
  * costs at least `rttMs` more, as against a database in another zone.
  */
-export async function startLatencyProxy(targetUrl: string, rttMs: number): Promise<LatencyProxy> {
-  const target = new URL(targetUrl);
-  const host = target.hostname.replace(/^\[|\]$/g, '');
-  const targetPort = Number(target.port || 5432);
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = new Socket();
-    sockets.add(client);
-    sockets.add(upstream);
-    client.setNoDelay(true);
-    upstream.setNoDelay(true);
-    const closeBoth = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', closeBoth);
-    upstream.on('error', closeBoth);
-    client.on('close', closeBoth);
-    upstream.on('close', closeBoth);
-    upstream.connect(targetPort, host, () => {
-      delayedPipe(client, upstream, rttMs / 2);
-      delayedPipe(upstream, client, rttMs / 2);
-    });
+export function startLatencyProxy(targetUrl: string, rttMs: number): Promise<LatencyProxy> {
+  return startTcpProxy(targetUrl, (client, upstream) => {
+    delayedPipe(client, upstream, rttMs / 2);
+    delayedPipe(upstream, client, rttMs / 2);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the latency proxy has no port');
-  const url = new URL(targetUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String(address.port);
-  return {
-    url: url.toString(),
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** Median time of `SELECT 1` on one connection to `url` (ms): what a round trip costs there. */

@@ -6,4 +6,5 @@ export * from './migrate';
 export * from './seed';
 export * from './server';
 export * from './statements';
+export * from './tcp-proxy';
 export * from './url';

@@ -1,4 +1,4 @@
-import { createServer, type Server, Socket } from 'node:net';
+import { startTcpProxy } from '@dal/db';
 
 /** A Parse message the client sent: the statement name ('' = unnamed) and its SQL text. */
 export interface ParseMessage {
@@ -61,51 +61,14 @@ function frontendReader(onParse: (message: ParseMessage) => void): (chunk: Buffe
  * Plain connections only (node-postgres does not ask for TLS unless told to).
  */
 export async function startWireTap(targetUrl: string): Promise<WireTap> {
-  const target = new URL(targetUrl);
-  const host = target.hostname.replace(/^\[|\]$/g, '');
-  const targetPort = Number(target.port || 5432);
   const parses: ParseMessage[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = new Socket();
-    const closeBoth = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    sockets.add(client);
-    sockets.add(upstream);
-    for (const socket of [client, upstream]) {
-      socket.setNoDelay(true);
-      socket.on('error', closeBoth);
-      socket.on('close', closeBoth);
-    }
-    const read = frontendReader((message) => parses.push(message));
-    client.pause();
-    upstream.connect(targetPort, host, () => {
-      client.on('data', read);
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.resume();
-    });
+  const proxy = await startTcpProxy(targetUrl, (client, upstream) => {
+    client.on(
+      'data',
+      frontendReader((message) => parses.push(message)),
+    );
+    client.pipe(upstream);
+    upstream.pipe(client);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the wire tap has no port');
-  const url = new URL(targetUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String(address.port);
-  return {
-    url: url.toString(),
-    parses,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: proxy.url, parses, close: proxy.close };
 }

@@ -1,4 +1,4 @@
-import { NotFoundError, type ShopRepository } from '@dal/core';
+import { NotFoundError, type RepositoryOptions } from '@dal/core';
 import { expect } from 'vitest';
 import { expectDalError } from '../expect-error';
 import { BASE } from '../fixtures';
@@ -9,17 +9,28 @@ const { widget, gadget, gizmo, bulk } = BASE.products;
 const { alice, bob, carol } = BASE.customers;
 const { eve } = BASE.accounts;
 
-/** Ten getProduct calls after a first one, on a pool of one connection: the Parse messages they sent. */
-async function parsesOfRepeatedRead(repo: ShopRepository, parses: ParseMessage[]): Promise<ParseMessage[]> {
+/**
+ * The Parse messages of ten getProduct calls (after a first one) by a repository on a pool of one
+ * connection, opened with `options` through a wire tap.
+ */
+async function parsesOfRepeatedRead(
+  h: Harness,
+  options: Partial<RepositoryOptions>,
+): Promise<ParseMessage[]> {
+  const tap = await startWireTap(h.url);
+  const repo = await h.open(1, { ...options, connectionString: tap.url });
   try {
     await repo.getProduct(widget.id);
-    parses.length = 0;
+    tap.parses.length = 0;
     for (let i = 0; i < 10; i++) await repo.getProduct([widget, gadget, gizmo, bulk][i % 4]!.id);
-    return parses.splice(0);
+    return [...tap.parses];
   } finally {
     await repo.close();
+    await tap.close();
   }
 }
+
+const named = (parses: ParseMessage[]) => parses.filter((p) => p.name !== '');
 
 export function preparedStatementTests(h: Harness) {
   h.group('prepared statements', () => {
@@ -43,40 +54,20 @@ export function preparedStatementTests(h: Harness) {
       h.test(
         'with preparedStatements, a repeated getProduct is parsed once per connection (on the wire)',
         async () => {
-          const tap = await startWireTap(h.url);
-          try {
-            const unnamed = await parsesOfRepeatedRead(
-              await h.open(1, { connectionString: tap.url }),
-              tap.parses,
-            );
-            // the tap sees a Parse for every call of the default, unnamed statements
-            expect(unnamed.length).toBeGreaterThanOrEqual(10);
-            expect(unnamed.filter((p) => p.name !== '')).toEqual([]);
-            const named = await parsesOfRepeatedRead(
-              await h.open(1, { connectionString: tap.url, preparedStatements: true }),
-              tap.parses,
-            );
-            expect(named).toEqual([]);
-          } finally {
-            await tap.close();
-          }
+          const unnamed = await parsesOfRepeatedRead(h, {});
+          // the tap sees a Parse for every call of the default, unnamed statements
+          expect(unnamed.length).toBeGreaterThanOrEqual(10);
+          expect(named(unnamed)).toEqual([]);
+          expect(await parsesOfRepeatedRead(h, { preparedStatements: true })).toEqual([]);
         },
       );
     } else {
       h.test(
         'without a library API for prepared statements, preparedStatements changes nothing on the wire',
         async () => {
-          const tap = await startWireTap(h.url);
-          try {
-            const parses = await parsesOfRepeatedRead(
-              await h.open(1, { connectionString: tap.url, preparedStatements: true }),
-              tap.parses,
-            );
-            expect(parses.length).toBeGreaterThanOrEqual(10);
-            expect(parses.filter((p) => p.name !== '')).toEqual([]);
-          } finally {
-            await tap.close();
-          }
+          const parses = await parsesOfRepeatedRead(h, { preparedStatements: true });
+          expect(parses.length).toBeGreaterThanOrEqual(10);
+          expect(named(parses)).toEqual([]);
         },
       );
     }
