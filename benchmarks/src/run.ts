@@ -13,15 +13,19 @@ import { describeEnvironment, gitShortSha, gitState } from './report/environment
 import { summaryMarkdown } from './report/summary';
 import { scenarioTable, textTable } from './report/table';
 import { checkOutDir, defaultOutDir, writeResults } from './report/write';
-import { harnessOverhead, plannedUnits, planScenarios, runScenarios, type ScenarioReport } from './runner';
+import { harnessOverhead, plannedUnits, planScenarios, type ScenarioReport } from './runner';
 import type { ScenarioContext } from './scenario';
+import { runScenarioProcess, type ScenarioJob } from './scenario-process';
 import { SCENARIOS } from './scenarios';
 
 export interface RunContext {
   progress: Progress;
   signal: AbortSignal;
-  registry?: readonly RegisteredImplementation[];
+  /** URL of a module exporting `IMPLEMENTATIONS` in place of src/registry.ts (tests). */
+  registryModule?: string;
 }
+
+const REGISTRY_MODULE = new URL('./registry.ts', import.meta.url).href;
 
 async function freeConnections(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -70,10 +74,10 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
   const code = gitState();
   const began = performance.now();
   const outDir = options.outDir ? checkOutDir(options.outDir) : null;
-  const impls: Implementation[] = await loadImplementations(
-    context.registry ?? IMPLEMENTATIONS,
-    options.impls,
-  );
+  const registry: { IMPLEMENTATIONS: readonly RegisteredImplementation[] } = context.registryModule
+    ? await import(context.registryModule)
+    : { IMPLEMENTATIONS };
+  const impls: Implementation[] = await loadImplementations(registry.IMPLEMENTATIONS, options.impls);
   progress.note(
     `implementations: ${impls.map((i) => i.id).join(', ')}; scenarios: ${options.scenarios.join(', ')}`,
   );
@@ -128,7 +132,24 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     progress.start(plannedUnits(plans, options.profile, counter !== null));
     progress.task('harness overhead (empty task)');
     const overhead = await harnessOverhead(options.profile, signal);
-    const reports = await runScenarios(setup, plans);
+    const registryModule = context.registryModule ?? REGISTRY_MODULE;
+    const reports: ScenarioReport[] = [];
+    for (const plan of plans) {
+      const job: ScenarioJob = {
+        scenario: plan.scenario.id,
+        impls: impls.map((i) => i.id),
+        registryModule,
+        adminUrl: server.adminUrl,
+        scale: options.scale,
+        profile: options.profile,
+        poolSize: options.poolSize,
+        libraryUrl: ctx.libraryUrl,
+        freeConnections: ctx.freeConnections,
+        counting: counter !== null,
+      };
+      const results = await runScenarioProcess(job, progress, signal);
+      reports.push({ scenario: plan.scenario, cases: plan.cases.map((c) => c.benchCase), results });
+    }
     let pgbench: PgbenchBaseline | null = null;
     if (scenarios.some((s) => s.id === 'pooling' || s.id === 'point-read')) {
       progress.task('pgbench baseline (pgbench -S -c 8 -j 2, simple and prepared)');

@@ -6,7 +6,6 @@ import { BenchmarkError, messageOf } from './errors';
 import { type Implementation, openRepository } from './implementations';
 import { measure, type Phase } from './measure';
 import type { Profile } from './profile';
-import type { Progress } from './progress';
 import { REFERENCE_ID } from './registry';
 import type {
   BenchCase,
@@ -59,7 +58,7 @@ export interface RunSetup {
   libraryUrl: string;
   freeConnections: number;
   counter: StatementCounter | null;
-  progress: Progress;
+  progress: { task(label: string): void; advance(units: number): void };
   signal: AbortSignal;
 }
 

@@ -1,15 +1,15 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { ShopRepository } from '@dal/core';
+import { fileURLToPath } from 'node:url';
 import { dropDatabase } from '@dal/db';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BenchmarkError } from '../src/errors';
 import { parseArgs } from '../src/options';
 import { PGBENCH_DATABASE } from '../src/pgbench';
 import { Progress } from '../src/progress';
-import { IMPLEMENTATIONS, type RegisteredImplementation } from '../src/registry';
 import { run } from '../src/run';
 import { SCENARIO_IDS } from '../src/scenarios/ids';
 import { errorLines, runCli } from './cli-helpers';
@@ -98,22 +98,6 @@ describe('a run at --scale test', () => {
   }, 120_000);
 
   it('stops before timing anything when an implementation returns other data than raw pg', async () => {
-    const reference = IMPLEMENTATIONS[0]!;
-    const tampered: RegisteredImplementation = {
-      id: 'tampered',
-      async load() {
-        const pg = await reference.load();
-        return {
-          meta: { ...pg.meta, id: 'tampered', displayName: 'pg with a wrong product name' },
-          async createRepository(options) {
-            const repo = await pg.createRepository(options);
-            const wrong: ShopRepository = Object.create(repo);
-            wrong.getProduct = async (id) => ({ ...(await repo.getProduct(id)), name: 'tampered' });
-            return wrong;
-          },
-        };
-      },
-    };
     const parsed = parseArgs([
       '--quick',
       '--scale',
@@ -133,7 +117,7 @@ describe('a run at --scale test', () => {
         {
           progress: new Progress(silent, false),
           signal: new AbortController().signal,
-          registry: [reference, tampered],
+          registryModule: new URL('./fixtures/tampered-registry.ts', import.meta.url).href,
         },
       );
       await expect(outcome).rejects.toThrow(BenchmarkError);
@@ -144,5 +128,36 @@ describe('a run at --scale test', () => {
       process.env.DATABASE_URL = previous;
     }
     expect(existsSync(join(scratch, 'no'))).toBe(false);
+  }, 60_000);
+
+  it('stops on Ctrl-C: one line, exit code 130, no results, no scenario process left behind', async () => {
+    const out = join(scratch, 'interrupted');
+    // its own process group, signalled as a terminal does: every process in it gets SIGINT
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', '--quick', '--scale', 'test', '--out', out],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: { ...process.env, CI: '1', DATABASE_URL: inject('dalAdminUrl') },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    const interrupted = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // scenarios run in processes of their own: interrupt while one is timing
+        if (/round 1\/3/.test(stderr)) resolve();
+      });
+    });
+    await interrupted;
+    process.kill(-child.pid!, 'SIGINT');
+    // 'close' waits for every holder of the output pipes, so a lingering scenario process would hang here
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain('pnpm bench: interrupted, no results written');
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
 });
