@@ -148,6 +148,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         counting: counter !== null,
       };
       const results = await runScenarioProcess(job, progress, signal);
+      if (plan.scenario.writes) await db.settle();
       reports.push({ scenario: plan.scenario, cases: plan.cases.map((c) => c.benchCase), results });
     }
     let pgbench: PgbenchBaseline | null = null;

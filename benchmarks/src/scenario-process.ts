@@ -108,8 +108,8 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
       job.registryModule
     );
     const impls = await loadImplementations(registry.IMPLEMENTATIONS, job.impls);
-    // the parent has seeded (or checked) the dataset already: this reuses it
-    db = await BenchDatabase.open(job.adminUrl, job.scale);
+    // the parent has seeded (or checked), reset and settled the dataset already
+    db = await BenchDatabase.open(job.adminUrl, job.scale, { attach: true });
     counter = job.counting ? await StatementCounter.open(job.adminUrl, db.name) : null;
     const ctx: ScenarioContext = {
       db,
