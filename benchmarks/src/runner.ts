@@ -125,6 +125,7 @@ export function plannedUnits(plans: Planned[], profile: Profile, counting: boole
       const n = c.tasks.length;
       units += n * (VERIFY_UNITS + (counting ? COUNT_UNITS : 0));
       units += n * profile.rounds * (profile.time + profile.warmupTime + OVERHEAD_UNITS);
+      units += n * (profile.warmupTime + OVERHEAD_UNITS); // the warm-up round
     }
   }
   return units;
@@ -243,29 +244,39 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
   const { profile } = setup;
   const phases = new Map<string, Phase[]>();
   const observed = new Map<string, Record<string, number | string>>();
-  for (let round = 1; round <= profile.rounds; round++) {
+  // Round 0 warms up and is thrown away: the scenario's process is new, and whichever task ran first
+  // would otherwise pay for V8 compiling the code every library shares (node-postgres).
+  const warmUp: Profile = { ...profile, time: profile.warmupTime, iterations: 1 };
+  for (let round = 0; round <= profile.rounds; round++) {
     for (const { benchCase, tasks } of plan.cases) {
-      for (const { impl, spec } of rotate(tasks, round - 1)) {
+      for (const { impl, spec } of rotate(tasks, Math.max(0, round - 1))) {
         if (setup.signal.aborted) throw new Error('interrupted');
-        setup.progress.task(`${scenario.id} ${benchCase.id}: ${impl}, round ${round}/${profile.rounds}`);
+        setup.progress.task(
+          round === 0
+            ? `${scenario.id} ${benchCase.id}: ${impl}, warm-up round`
+            : `${scenario.id} ${benchCase.id}: ${impl}, round ${round}/${profile.rounds}`,
+        );
         const key = `${benchCase.id}\u0000${impl}`;
         let phase: Phase;
         try {
           await spec.open?.(round);
           try {
-            phase = await measure(spec, profile, setup.signal);
+            phase = await measure(spec, round === 0 ? warmUp : profile, setup.signal);
           } finally {
             await spec.close?.();
           }
-          merge(
-            (observed.get(key) ?? observed.set(key, {}).get(key))!,
-            (await spec.afterRun?.(phase.total)) ?? {},
-          );
+          // the warm-up round's observations are checked (an invariant that breaks stops the run), not kept
+          const seen = (await spec.afterRun?.(phase.total)) ?? {};
+          if (round > 0) merge((observed.get(key) ?? observed.set(key, {}).get(key))!, seen);
         } catch (error) {
           if (setup.signal.aborted) throw new Error('interrupted');
           throw failure(impl, `${scenario.id} ${benchCase.id} (round ${round})`, error);
         }
         if (scenario.writes) await setup.db.reset();
+        if (round === 0) {
+          setup.progress.advance(warmUp.time + OVERHEAD_UNITS);
+          continue;
+        }
         (phases.get(key) ?? phases.set(key, []).get(key))!.push(phase);
         setup.progress.advance(profile.time + profile.warmupTime + OVERHEAD_UNITS);
       }
