@@ -140,6 +140,8 @@ export async function describeEnvironment(input: EnvironmentInput) {
       pool: `each repository is created with createRepository({ connectionString, poolSize: ${options.poolSize} }) except in the pooling scenario, which sets its own pool sizes`,
       logging:
         'statement logging off in every library (a contract requirement); server log_statement in settings',
+      isolation:
+        'each scenario runs in a fresh Node.js process with every implementation of the run, after an untimed warm-up round; the tables written by a write scenario get VACUUM (ANALYZE) before the next one',
       statements:
         "every library's default (node-postgres unnamed statements, parsed and planned on every call); cases labelled 'prepared' open their repository with preparedStatements: true, honoured only by implementations whose meta.preparedStatements says how",
       statementCounting: input.statementCounting
