@@ -49,11 +49,12 @@ export async function loadImplementations(
 }
 
 /** Statement modes a scenario can run a task in: node-postgres' default, and named prepared statements. */
-export type StatementMode = 'unnamed' | 'prepared';
+export const STATEMENT_MODES = ['unnamed', 'prepared'] as const;
+export type StatementMode = (typeof STATEMENT_MODES)[number];
 
-/** The modes an implementation offers: `prepared` only where its library has named prepared statements. */
-export const statementModes = (impl: Implementation): StatementMode[] =>
-  impl.meta.preparedStatements ? ['unnamed', 'prepared'] : ['unnamed'];
+/** Whether an implementation offers `mode`: `prepared` only where its library has named prepared statements. */
+export const offersStatementMode = (impl: Implementation, mode: StatementMode): boolean =>
+  mode === 'unnamed' || Boolean(impl.meta.preparedStatements);
 
 /** Opens a repository, naming the implementation if that fails. */
 export async function openRepository(

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { recreateDatabase } from '@dal/db';
+import { messageOf } from './errors';
 
 const run = promisify(execFile);
 
@@ -89,7 +90,6 @@ export async function pgbenchBaseline(
   } catch (error) {
     if (signal.aborted) throw error;
     // the baseline is context, not a result: a pgbench that cannot run is reported, the run goes on
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { skipped: `pgbench failed: ${message}` };
+    return { skipped: `pgbench failed: ${messageOf(error).split('\n')[0]}` };
   }
 }

@@ -1,3 +1,4 @@
+import { STATEMENT_MODES } from '../implementations';
 import type { PgbenchBaseline } from '../pgbench';
 import { REFERENCE_ID } from '../registry';
 import type { ScenarioReport } from '../runner';
@@ -22,7 +23,7 @@ export function pgbenchComparison(
   const pooled = (reports.find((r) => r.scenario.id === 'pooling')?.results ?? []).filter(
     (r) => r.impl === REFERENCE_ID && typeof r.labels.pool === 'number',
   );
-  for (const mode of ['unnamed', 'prepared']) {
+  for (const mode of STATEMENT_MODES) {
     const best = pooled
       .filter((r) => r.labels.statements === mode)
       .sort((a, b) => b.stats.opsPerSec - a.stats.opsPerSec)[0];

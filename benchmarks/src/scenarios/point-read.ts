@@ -1,5 +1,5 @@
 import type { ShopRepository } from '@dal/core';
-import { openRepository, type StatementMode } from '../implementations';
+import { offersStatementMode, openRepository, STATEMENT_MODES } from '../implementations';
 import { pick, random } from '../random';
 import type { BenchCase, Scenario } from '../scenario';
 
@@ -13,12 +13,12 @@ export const pointRead: Scenario = {
   async cases({ db, libraryUrl, poolSize }) {
     const products = db.sizes.products;
     const checked = [1, 2, Math.ceil(products / 2), products];
-    return (['unnamed', 'prepared'] as const satisfies readonly StatementMode[]).map(
+    return STATEMENT_MODES.map(
       (mode): BenchCase => ({
         id: mode === 'unnamed' ? 'getProduct' : 'getProduct prepared',
         labels: { operation: 'getProduct', statements: mode },
         task: (impl) => {
-          if (mode === 'prepared' && !impl.meta.preparedStatements) return null;
+          if (!offersStatementMode(impl, mode)) return null;
           let next = random(1);
           // the scenario's repository uses unnamed statements; prepared ones get a repository of their own
           let own: ShopRepository | undefined;

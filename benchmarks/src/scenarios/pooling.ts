@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Product, ShopRepository } from '@dal/core';
 import pg from 'pg';
 import { BenchmarkError } from '../errors';
-import { openRepository, type StatementMode } from '../implementations';
+import { offersStatementMode, openRepository, STATEMENT_MODES } from '../implementations';
 import { pick, random } from '../random';
 import { REFERENCE_ID } from '../registry';
 import type { BenchCase, Scenario, TaskSpec } from '../scenario';
@@ -45,14 +45,13 @@ export const pooling: Scenario = {
   async cases({ db, profile, libraryUrl, freeConnections }) {
     const products = db.sizes.products;
     const sample = [1, Math.ceil(products / 3), products];
-    const modes = ['unnamed', 'prepared'] as const satisfies readonly StatementMode[];
-    const cases: BenchCase[] = modes.flatMap((mode) =>
+    const cases: BenchCase[] = STATEMENT_MODES.flatMap((mode) =>
       profile.poolSizes.map(
         (size): BenchCase => ({
           id: mode === 'unnamed' ? `pool ${size}` : `pool ${size} prepared`,
           labels: { pool: size, statements: mode, callers: CALLERS },
           task: (impl): TaskSpec | null => {
-            if (mode === 'prepared' && !impl.meta.preparedStatements) return null;
+            if (!offersStatementMode(impl, mode)) return null;
             let repo: ShopRepository | undefined;
             let next = random(1);
             let connections = 0;
