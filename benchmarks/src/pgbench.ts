@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { recreateDatabase } from '@dal/db';
 import { messageOf } from './errors';
+import type { ScenarioId } from './scenarios/ids';
 
 const run = promisify(execFile);
 
@@ -9,6 +10,9 @@ const run = promisify(execFile);
 export const PGBENCH_DATABASE = 'dal_pgbench';
 const PGBENCH_SCALE = 10;
 const CLIENTS = 8;
+
+/** The scenarios pgbench is compared with, in order of preference: it runs right after the first one run. */
+export const BASELINE_SCENARIOS: readonly ScenarioId[] = ['pooling', 'point-read'];
 const THREADS = 2;
 
 export interface PgbenchRun {
@@ -25,7 +29,16 @@ export interface PgbenchRun {
  * client with no driver or pool in between, so it is the ceiling the point reads are compared with.
  */
 export type PgbenchBaseline =
-  | { version: string; database: string; scale: number; clients: number; threads: number; runs: PgbenchRun[] }
+  | {
+      version: string;
+      database: string;
+      scale: number;
+      clients: number;
+      threads: number;
+      /** The scenario it ran straight after (the one it is compared with). */
+      ranAfter: ScenarioId;
+      runs: PgbenchRun[];
+    }
   | { skipped: string };
 
 async function pgbenchVersion(): Promise<string | null> {
@@ -55,6 +68,7 @@ export async function pgbenchBaseline(
   adminUrl: string,
   routeUrl: string,
   seconds: number,
+  ranAfter: ScenarioId,
   signal: AbortSignal,
 ): Promise<PgbenchBaseline> {
   const version = await pgbenchVersion();
@@ -85,6 +99,7 @@ export async function pgbenchBaseline(
       scale: PGBENCH_SCALE,
       clients: CLIENTS,
       threads: THREADS,
+      ranAfter,
       runs,
     };
   } catch (error) {

@@ -4,7 +4,7 @@ import { BenchDatabase, DATA_DIR } from './database';
 import { type Implementation, loadImplementations } from './implementations';
 import { type LatencyProxy, roundTripMs, startLatencyProxy } from './latency-proxy';
 import type { RunOptions } from './options';
-import { type PgbenchBaseline, pgbenchBaseline } from './pgbench';
+import { BASELINE_SCENARIOS, type PgbenchBaseline, pgbenchBaseline } from './pgbench';
 import { formatDuration, type Progress } from './progress';
 import { IMPLEMENTATIONS, type RegisteredImplementation } from './registry';
 import { pgbenchComparison } from './report/baseline';
@@ -134,6 +134,10 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     const overhead = await harnessOverhead(options.profile, signal);
     const registryModule = context.registryModule ?? REGISTRY_MODULE;
     const reports: ScenarioReport[] = [];
+    // pgbench runs straight after the scenario it is compared with: on a shared machine throughput drifts
+    // over minutes, so a baseline taken at the end of a long run would compare two different moments
+    const baselineAfter = BASELINE_SCENARIOS.find((id) => scenarios.some((s) => s.id === id));
+    let pgbench: PgbenchBaseline | null = null;
     for (const plan of plans) {
       const job: ScenarioJob = {
         scenario: plan.scenario.id,
@@ -150,16 +154,16 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       const results = await runScenarioProcess(job, progress, signal);
       if (plan.scenario.writes) await db.settle();
       reports.push({ scenario: plan.scenario, cases: plan.cases.map((c) => c.benchCase), results });
-    }
-    let pgbench: PgbenchBaseline | null = null;
-    if (scenarios.some((s) => s.id === 'pooling' || s.id === 'point-read')) {
-      progress.task('pgbench baseline (pgbench -S -c 8 -j 2, simple and prepared)');
-      pgbench = await pgbenchBaseline(
-        server.adminUrl,
-        ctx.libraryUrl,
-        options.profile.pgbenchSeconds,
-        signal,
-      );
+      if (plan.scenario.id === baselineAfter) {
+        progress.task('pgbench baseline (pgbench -S -c 8 -j 2, simple and prepared)');
+        pgbench = await pgbenchBaseline(
+          server.adminUrl,
+          ctx.libraryUrl,
+          options.profile.pgbenchSeconds,
+          plan.scenario.id,
+          signal,
+        );
+      }
     }
     progress.stop();
 

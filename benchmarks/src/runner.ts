@@ -118,13 +118,16 @@ export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Prom
   return plans;
 }
 
+const roundUnits = (spec: TaskSpec, profile: Profile) =>
+  (spec.time ?? profile.time) + profile.warmupTime + OVERHEAD_UNITS;
+
 export function plannedUnits(plans: Planned[], profile: Profile, counting: boolean): number {
   let units = 0;
   for (const plan of plans) {
     for (const c of plan.cases) {
       const n = c.tasks.length;
       units += n * (VERIFY_UNITS + (counting ? COUNT_UNITS : 0));
-      units += n * profile.rounds * (profile.time + profile.warmupTime + OVERHEAD_UNITS);
+      for (const { spec } of c.tasks) units += profile.rounds * roundUnits(spec, profile);
       units += n * (profile.warmupTime + OVERHEAD_UNITS); // the warm-up round
     }
   }
@@ -261,7 +264,8 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
         try {
           await spec.open?.(round);
           try {
-            phase = await measure(spec, round === 0 ? warmUp : profile, setup.signal);
+            const timed = spec.time === undefined ? profile : { ...profile, time: spec.time };
+            phase = await measure(spec, round === 0 ? warmUp : timed, setup.signal);
           } finally {
             await spec.close?.();
           }
@@ -278,7 +282,7 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
           continue;
         }
         (phases.get(key) ?? phases.set(key, []).get(key))!.push(phase);
-        setup.progress.advance(profile.time + profile.warmupTime + OVERHEAD_UNITS);
+        setup.progress.advance(roundUnits(spec, profile));
       }
     }
   }

@@ -42,6 +42,8 @@ export interface TaskSpec {
    * returns what it observed, e.g. an invariant checked. Throwing stops the run.
    */
   afterRun?: (operations: number) => Promise<Record<string, Observation>>;
+  /** Timed milliseconds per round (overrides the profile's `time`). */
+  time?: number;
   /** Minimum timed operations per round (overrides the profile, e.g. 1 for a slow bulk insert). */
   iterations?: number;
   /** Operations counted outside timing for statements per operation (overrides the profile). */

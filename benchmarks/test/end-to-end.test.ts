@@ -6,6 +6,8 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { dropDatabase } from '@dal/db';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
+import { BenchDatabase } from '../src/database';
 import { BenchmarkError } from '../src/errors';
 import { parseArgs } from '../src/options';
 import { PGBENCH_DATABASE } from '../src/pgbench';
@@ -76,6 +78,7 @@ describe('a run at --scale test', () => {
     expect(cases('pooling')).toEqual(expect.arrayContaining(['pool 8', 'pool 8 prepared', 'connect-per-op']));
     if ('skipped' in env.pgbench) expect(env.pgbench.skipped).toMatch(/^pgbench /);
     else {
+      expect(env.pgbench.ranAfter).toBe('pooling');
       expect(env.pgbench.runs.map((r: { mode: string }) => r.mode)).toEqual(['simple', 'prepared']);
       for (const r of env.pgbench.runs) expect(r.tps).toBeGreaterThan(0);
       expect(result.stdout).toMatch(
@@ -129,6 +132,25 @@ describe('a run at --scale test', () => {
     }
     expect(existsSync(join(scratch, 'no'))).toBe(false);
   }, 60_000);
+
+  it('settles the written tables with a vacuum and a checkpoint', async () => {
+    const db = await BenchDatabase.open(inject('dalAdminUrl'), 'test', { attach: true });
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const checkpoint = async () =>
+        (await admin.query('SELECT checkpoint_lsn::text AS lsn FROM pg_control_checkpoint()')).rows[0].lsn;
+      const vacuumed = async () =>
+        (await admin.query(`SELECT vacuum_count FROM pg_stat_all_tables WHERE relname = 'order_items'`)).rows;
+      const before = { lsn: await checkpoint(), vacuums: await vacuumed() };
+      await db.settle();
+      expect(await checkpoint()).not.toBe(before.lsn);
+      expect(await vacuumed()).toEqual([{ vacuum_count: String(Number(before.vacuums[0].vacuum_count) + 1) }]);
+    } finally {
+      await admin.end();
+      await db.close();
+    }
+  });
 
   it('stops on Ctrl-C: one line, exit code 130, no results, no scenario process left behind', async () => {
     const out = join(scratch, 'interrupted');

@@ -17,9 +17,11 @@ export function pgbenchComparison(
   if ('skipped' in baseline) return `pgbench baseline: n/a (${baseline.skipped}).`;
   const runs = baseline.runs.map((r) => `\`${r.command}\` ${int(r.tps)} tps`).join('; ');
   const lines = [
-    `pgbench baseline (${baseline.version}, \`pgbench -i -s ${baseline.scale}\` database on the same server, same route as the libraries): ${runs}.`,
+    `pgbench baseline (${baseline.version}, \`pgbench -i -s ${baseline.scale}\` database on the same server, same route as the libraries, run straight after ${baseline.ranAfter}): ${runs}.`,
   ];
   const simple = baseline.runs.find((r) => r.mode === 'simple');
+  const prepared = baseline.runs.find((r) => r.mode === 'prepared');
+  const share = (opsPerSec: number, tps: number) => `${Math.round((100 * opsPerSec) / tps)}%`;
   const pooled = (reports.find((r) => r.scenario.id === 'pooling')?.results ?? []).filter(
     (r) => r.impl === REFERENCE_ID && typeof r.labels.pool === 'number',
   );
@@ -29,7 +31,7 @@ export function pgbenchComparison(
       .sort((a, b) => b.stats.opsPerSec - a.stats.opsPerSec)[0];
     if (!best || !simple) continue;
     lines.push(
-      `Raw pg, ${mode} statements, best pool size (${best.labels.pool}, ${best.labels.callers} callers): ${int(best.stats.opsPerSec)} ops/s = ${Math.round((100 * best.stats.opsPerSec) / simple.tps)}% of pgbench's ${int(simple.tps)} tps (simple protocol).`,
+      `Raw pg, ${mode} statements, best pool size (${best.labels.pool}, ${best.labels.callers} callers): ${int(best.stats.opsPerSec)} ops/s = ${share(best.stats.opsPerSec, simple.tps)} of pgbench's ${int(simple.tps)} tps (simple protocol)${mode === 'prepared' && prepared ? `, ${share(best.stats.opsPerSec, prepared.tps)} of its ${int(prepared.tps)} tps with -M prepared` : ''}.`,
     );
   }
   return lines.join(' ');
