@@ -37,7 +37,9 @@ test("raw pg's best pool size per statement mode, as a share of pgbench's simple
   expect(text).toContain('unnamed statements, best pool size (8, 64 callers): 16,000 ops/s = 40% of');
   expect(text).toContain('prepared statements, best pool size (4, 64 callers): 29,000 ops/s = 73% of');
   // like for like too: prepared against pgbench -M prepared (58% of 50,000), but only for prepared
-  expect(text).toContain("73% of pgbench's 40,000 tps (simple protocol), 58% of its 50,000 tps with -M prepared.");
+  expect(text).toContain(
+    "73% of pgbench's 40,000 tps (simple protocol), 58% of its 50,000 tps with -M prepared.",
+  );
   expect(text.match(/with -M prepared/g)).toHaveLength(1);
   expect(text).toContain('run straight after pooling');
 });

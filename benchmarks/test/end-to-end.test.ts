@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { dropDatabase } from '@dal/db';
-import { afterAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BenchDatabase } from '../src/database';
 import { BenchmarkError } from '../src/errors';
 import { parseArgs } from '../src/options';
@@ -145,7 +145,9 @@ describe('a run at --scale test', () => {
       const before = { lsn: await checkpoint(), vacuums: await vacuumed() };
       await db.settle();
       expect(await checkpoint()).not.toBe(before.lsn);
-      expect(await vacuumed()).toEqual([{ vacuum_count: String(Number(before.vacuums[0].vacuum_count) + 1) }]);
+      expect(await vacuumed()).toEqual([
+        { vacuum_count: String(Number(before.vacuums[0].vacuum_count) + 1) },
+      ]);
     } finally {
       await admin.end();
       await db.close();
