@@ -7,13 +7,14 @@ import { type Implementation, openRepository } from './implementations';
 import { measure, type Phase } from './measure';
 import type { Profile } from './profile';
 import { REFERENCE_ID } from './registry';
-import type {
-  BenchCase,
-  Observation,
-  Scenario,
-  ScenarioContext,
-  ScenarioImplementation,
-  TaskSpec,
+import {
+  type BenchCase,
+  type Observation,
+  roundTime,
+  type Scenario,
+  type ScenarioContext,
+  type ScenarioImplementation,
+  type TaskSpec,
 } from './scenario';
 import { type Stats, summarize } from './stats';
 import { firstDifference } from './verify';
@@ -118,8 +119,8 @@ export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Prom
   return plans;
 }
 
-const roundUnits = (spec: TaskSpec, profile: Profile) =>
-  (spec.time ?? profile.time) + profile.warmupTime + OVERHEAD_UNITS;
+const roundUnits = (scenario: Scenario, profile: Profile) =>
+  roundTime(scenario, profile) + profile.warmupTime + OVERHEAD_UNITS;
 
 export function plannedUnits(plans: Planned[], profile: Profile, counting: boolean): number {
   let units = 0;
@@ -127,7 +128,7 @@ export function plannedUnits(plans: Planned[], profile: Profile, counting: boole
     for (const c of plan.cases) {
       const n = c.tasks.length;
       units += n * (VERIFY_UNITS + (counting ? COUNT_UNITS : 0));
-      for (const { spec } of c.tasks) units += profile.rounds * roundUnits(spec, profile);
+      units += n * profile.rounds * roundUnits(plan.scenario, profile);
       units += n * (profile.warmupTime + OVERHEAD_UNITS); // the warm-up round
     }
   }
@@ -250,6 +251,7 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
   // Round 0 warms up and is thrown away: the scenario's process is new, and whichever task ran first
   // would otherwise pay for V8 compiling the code every library shares (node-postgres).
   const warmUp: Profile = { ...profile, time: profile.warmupTime, iterations: 1 };
+  const timed: Profile = { ...profile, time: roundTime(scenario, profile) };
   for (let round = 0; round <= profile.rounds; round++) {
     for (const { benchCase, tasks } of plan.cases) {
       for (const { impl, spec } of rotate(tasks, Math.max(0, round - 1))) {
@@ -264,7 +266,6 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
         try {
           await spec.open?.(round);
           try {
-            const timed = spec.time === undefined ? profile : { ...profile, time: spec.time };
             phase = await measure(spec, round === 0 ? warmUp : timed, setup.signal);
           } finally {
             await spec.close?.();
@@ -282,7 +283,7 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
           continue;
         }
         (phases.get(key) ?? phases.set(key, []).get(key))!.push(phase);
-        setup.progress.advance(roundUnits(spec, profile));
+        setup.progress.advance(roundUnits(scenario, profile));
       }
     }
   }

@@ -42,8 +42,6 @@ export interface TaskSpec {
    * returns what it observed, e.g. an invariant checked. Throwing stops the run.
    */
   afterRun?: (operations: number) => Promise<Record<string, Observation>>;
-  /** Timed milliseconds per round (overrides the profile's `time`). */
-  time?: number;
   /** Minimum timed operations per round (overrides the profile, e.g. 1 for a slow bulk insert). */
   iterations?: number;
   /** Operations counted outside timing for statements per operation (overrides the profile). */
@@ -65,6 +63,10 @@ export interface BenchCase {
   task(impl: ScenarioImplementation): TaskSpec | null;
 }
 
+/** Timed milliseconds per task and round of `scenario` under `profile`. */
+export const roundTime = (scenario: Scenario, profile: Profile): number =>
+  profile.time * (scenario.roundTimeFactor ?? 1);
+
 export interface Scenario {
   id: ScenarioId;
   title: string;
@@ -78,5 +80,7 @@ export interface Scenario {
   writes: boolean;
   /** Opens no shared repository per implementation (its tasks open their own). */
   ownRepositories?: boolean;
+  /** Each timed round lasts this many times the profile's `time` (default 1). */
+  roundTimeFactor?: number;
   cases(ctx: ScenarioContext): Promise<BenchCase[]>;
 }

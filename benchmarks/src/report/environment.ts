@@ -8,6 +8,8 @@ import type { DatasetInfo } from '../database';
 import type { Implementation } from '../implementations';
 import type { RunOptions } from '../options';
 import type { PgbenchBaseline } from '../pgbench';
+import { roundTime } from '../scenario';
+import { SCENARIOS } from '../scenarios';
 import type { Stats } from '../stats';
 
 const SETTINGS = [
@@ -118,6 +120,10 @@ export async function describeEnvironment(input: EnvironmentInput) {
       scenarios: options.scenarios,
       rounds: profile.rounds,
       timeBudgetMsPerTaskAndRound: profile.time,
+      /** The budget each scenario run used (a scenario may lengthen its rounds, see roundTimeFactor). */
+      timeBudgetMsByScenario: Object.fromEntries(
+        SCENARIOS.filter((s) => options.scenarios.includes(s.id)).map((s) => [s.id, roundTime(s, profile)]),
+      ),
       minIterationsPerRound: profile.iterations,
       warmupMs: profile.warmupTime,
       warmupIterations: profile.warmupIterations,
@@ -141,7 +147,7 @@ export async function describeEnvironment(input: EnvironmentInput) {
       logging:
         'statement logging off in every library (a contract requirement); server log_statement in settings',
       isolation:
-        'each scenario runs in a fresh Node.js process with every implementation of the run, after an untimed warm-up round; the tables written by a write scenario get VACUUM (ANALYZE) before the next one',
+        'each scenario runs in a fresh Node.js process with every implementation of the run, after an untimed warm-up round; the tables written by a write scenario get VACUUM (ANALYZE) and the server a CHECKPOINT before the next one',
       statements:
         "every library's default (node-postgres unnamed statements, parsed and planned on every call); cases labelled 'prepared' open their repository with preparedStatements: true, honoured only by implementations whose meta.preparedStatements says how",
       statementCounting: input.statementCounting
