@@ -50,7 +50,9 @@ async function phase(
     warmupTime: profile.warmupTime,
     // in task-concurrency mode iterations cap the run; the time budget alone ends it
     iterations: closedLoop ? 0 : (task.iterations ?? profile.iterations),
-    warmupIterations: closedLoop ? 0 : profile.warmupIterations,
+    // tinybench warms up until both the time and the iterations are reached: a task that lowers its own
+    // iterations is slow (a 10,000-row insert), and one warm-up call of it is as many as its timed ones
+    warmupIterations: closedLoop ? 0 : Math.min(profile.warmupIterations, task.iterations ?? Infinity),
     concurrency: closedLoop ? 'task' : null,
     threshold: concurrency,
     retainSamples: true,
