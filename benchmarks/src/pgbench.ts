@@ -10,10 +10,10 @@ const run = promisify(execFile);
 export const PGBENCH_DATABASE = 'dal_pgbench';
 const PGBENCH_SCALE = 10;
 const CLIENTS = 8;
+const THREADS = 2;
 
 /** The scenarios pgbench is compared with, in order of preference: it runs right after the first one run. */
 export const BASELINE_SCENARIOS: readonly ScenarioId[] = ['pooling', 'point-read'];
-const THREADS = 2;
 
 export interface PgbenchRun {
   /** pgbench's query mode: `simple` (its default) or `prepared` (named statements). */

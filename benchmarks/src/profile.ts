@@ -26,7 +26,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     iterations: 2,
     warmupTime: 20,
     warmupIterations: 1,
-    bulkRows: 2_000,
+    bulkRows: 1_000,
     poolSizes: [1, 8, 32],
     countedOperations: 2,
     pgbenchSeconds: 3,

@@ -31,3 +31,9 @@ test('a task that lowers its own iterations (a slow bulk insert) gets as few war
   expect(phase.completed).toBe(1);
   expect(phase.total).toBe(2);
 });
+
+test('no warm-up budget, no warm-up call', async () => {
+  const task = { ...slowTask(), iterations: 1 };
+  const phase = await measure(task, { ...profile, warmupTime: 0, warmupIterations: 0 });
+  expect(phase.total).toBe(phase.completed);
+});
