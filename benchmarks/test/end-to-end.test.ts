@@ -48,7 +48,6 @@ describe('a run at --scale test', () => {
     expect(env.dataset).toMatchObject({ scale: 'test', rows: { orders: 400 } });
     expect(env.run).toMatchObject({ profile: 'quick', pool: 10, latencyMs: 0, rounds: 3 });
     expect(env.run.timeBudgetMsByScenario).toMatchObject({ 'n-plus-one': 50, pooling: 100 });
-
     expect(env.postgres.version).toBe(inject('dalServerVersion'));
     expect(env.implementations.map((i: { id: string }) => i.id)).toEqual(['pg']);
     expect(env.implementations[0].libraries.pg).toMatch(/^\d+\.\d+\.\d+/);
