@@ -7,11 +7,14 @@ export type DalErrorCode =
   | 'INSUFFICIENT_FUNDS'
   | 'IDEMPOTENCY_CONFLICT'
   | 'INVALID_CURSOR'
-  | 'VALIDATION';
+  | 'VALIDATION'
+  | 'UNAVAILABLE';
 
 /** Base class of every error the contract throws. Driver and ORM errors never leak through it. */
 export abstract class DalError extends Error {
   abstract readonly code: DalErrorCode;
+  /** True when the same call may succeed if simply made again later (only UNAVAILABLE). */
+  readonly retryable: boolean = false;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -86,6 +89,20 @@ export class ValidationError extends DalError {
     readonly issues: ReadonlyArray<{ path: string; message: string }> = [],
   ) {
     super(message);
+  }
+}
+
+/**
+ * The database is unavailable or timed out: the connection was refused or dropped, the server shut the
+ * session down or cancelled the statement, no pooled connection came free within the acquire timeout, or a
+ * transaction still hit serialization failures or deadlocks after its bounded retries. Retryable: the same
+ * call may succeed later (HTTP 503 with Retry-After).
+ */
+export class UnavailableError extends DalError {
+  readonly code = 'UNAVAILABLE' as const;
+  override readonly retryable = true;
+  constructor(message = 'the database is unavailable or timed out', options?: { cause?: unknown }) {
+    super(message, options);
   }
 }
 

@@ -28,8 +28,12 @@ export interface KeysetPage<T> {
 
 /**
  * The contract every implementation fulfils. Each method validates its input with `validate` from
- * @dal/core first (ValidationError on bad input, before any statement is sent), and translates every
- * driver or ORM error into a DalError: nothing library-specific escapes.
+ * @dal/core first (ValidationError on bad input, before any statement is sent), and passes every driver or
+ * ORM error through `translateError` from @dal/core: nothing library-specific escapes. Besides the errors
+ * each method names, any method may throw UnavailableError (code UNAVAILABLE, retryable) when the database
+ * is unreachable, the connection drops (pg_terminate_backend, restart), no pooled connection comes free
+ * within `acquireTimeoutMs`, a statement or lock times out, or a transaction still conflicts (40001,
+ * 40P01) after its bounded retries.
  */
 export interface ShopRepository {
   /**
@@ -142,13 +146,31 @@ export interface RepositoryOptions {
    * library's default is node-postgres' unnamed statement, parsed and planned on each call.
    */
   preparedStatements?: boolean;
+  /**
+   * How long a call waits for a free pooled connection before it fails with UnavailableError, in
+   * milliseconds. Default DEFAULT_ACQUIRE_TIMEOUT_MS (60 s): long enough that queuing under benchmark load
+   * never times out, short enough that an exhausted pool is reported instead of hanging.
+   */
+  acquireTimeoutMs?: number;
 }
+
+/** The default of `RepositoryOptions.acquireTimeoutMs`. */
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 60_000;
 
 export type ImplementationKind = 'raw' | 'query-builder' | 'orm';
 
+/**
+ * A place where SQL text the library did not generate goes through it (a raw statement, or a raw fragment
+ * inside a builder call). The rule and the label format are in benchmarks/README.md ("Escape hatches").
+ */
 export interface EscapeHatch {
-  /** Contract method (or `helper:name`) where raw SQL goes through the library. */
+  /**
+   * The label `method/variant`: the contract method, then the variant where there is one
+   * (`insertOrderItems/unnest`, `recentOrdersWithDetails/joined`, `upsertProducts`). src/ carries exactly
+   * one `// escape hatch: <label>: <why>` comment for it.
+   */
   method: string;
+  /** Why the library's own API cannot express it. */
   reason: string;
 }
 

@@ -12,11 +12,46 @@ export const SQLSTATE = {
   checkViolation: '23514',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
+  /** lock_timeout expired. */
+  lockNotAvailable: '55P03',
+  /** statement_timeout expired, or pg_cancel_backend. */
+  queryCanceled: '57014',
+  /** pg_terminate_backend, or a server shutdown. */
+  adminShutdown: '57P01',
+  crashShutdown: '57P02',
+  cannotConnectNow: '57P03',
+  idleInTransactionTimeout: '25P03',
+  idleSessionTimeout: '57P05',
 } as const;
 
 /**
+ * SQLSTATEs that say the database is unavailable or timed out, not that the request was wrong: class 08
+ * (connection exception), class 53 (insufficient resources: too many connections, out of memory or disk),
+ * the 57P0x shutdowns and cancellations, lock and idle timeouts, and serialization failures or deadlocks
+ * that are still there after retryTransaction's bounded retries.
+ */
+export function isUnavailableSqlState(code: string): boolean {
+  return (
+    code.startsWith('08') ||
+    code.startsWith('53') ||
+    code === SQLSTATE.serializationFailure ||
+    code === SQLSTATE.deadlockDetected ||
+    code === SQLSTATE.lockNotAvailable ||
+    code === SQLSTATE.queryCanceled ||
+    code === SQLSTATE.adminShutdown ||
+    code === SQLSTATE.crashShutdown ||
+    code === SQLSTATE.cannotConnectNow ||
+    code === SQLSTATE.idleInTransactionTimeout ||
+    code === SQLSTATE.idleSessionTimeout
+  );
+}
+
+/**
  * Finds the PostgreSQL error inside whatever a library threw: node-postgres' DatabaseError itself, or a
- * wrapper that keeps it as `cause` (Drizzle, Knex), `driverError` (TypeORM), or `originalError`.
+ * wrapper that keeps it as `cause` (Drizzle, Knex), `driverError` (TypeORM), or `originalError`. Prisma with
+ * a driver adapter keeps only the SQLSTATE and the constraint name, in `meta.driverAdapterError.cause`
+ * (`originalCode`, `constraint.index`; not a documented field, so translateError also reads Prisma's
+ * stable P-codes).
  */
 export function pgErrorOf(error: unknown): PgErrorInfo | undefined {
   const seen = new Set<unknown>();
@@ -35,13 +70,20 @@ export function pgErrorOf(error: unknown): PgErrorInfo | undefined {
         detail: typeof e.detail === 'string' ? e.detail : undefined,
       };
     }
+    const adapter = prismaAdapterCause(e);
+    if (adapter) return adapter;
     current = e.cause ?? e.driverError ?? e.originalError;
   }
   return undefined;
 }
 
-/** True for the errors after which a transaction may simply be retried (serialization failure, deadlock). */
+/**
+ * True for the errors after which a transaction may simply be retried (serialization failure, deadlock;
+ * Prisma's P2034).
+ */
 export function isRetryable(error: unknown): boolean {
+  // Prisma's stable code for "write conflict or deadlock", whatever it keeps of the SQLSTATE
+  if ((error as { code?: unknown } | null)?.code === 'P2034') return true;
   const code = pgErrorOf(error)?.code;
   return code === SQLSTATE.serializationFailure || code === SQLSTATE.deadlockDetected;
 }
@@ -64,4 +106,16 @@ export async function retryTransaction<T>(
       throw error;
     }
   }
+}
+
+function prismaAdapterCause(e: Record<string, unknown>): PgErrorInfo | undefined {
+  const meta = e.meta as { driverAdapterError?: { cause?: Record<string, unknown> } } | undefined;
+  const cause = meta?.driverAdapterError?.cause;
+  if (!cause || typeof cause.originalCode !== 'string') return undefined;
+  const constraint = cause.constraint as { index?: unknown } | undefined;
+  return {
+    code: cause.originalCode,
+    constraint: typeof constraint?.index === 'string' ? constraint.index : undefined,
+    detail: undefined,
+  };
 }
