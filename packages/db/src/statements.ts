@@ -18,6 +18,26 @@ export interface StatementCount {
   queries: StatementStat[];
 }
 
+/** Any 64-bit key that no other code of the project takes as an advisory lock. */
+const EXTENSION_LOCK = 0x64616c5f707373n; // "dal_pss"
+
+/**
+ * CREATE EXTENSION IF NOT EXISTS is not safe against itself: two sessions that both find the extension
+ * missing both insert it, and one fails with a unique violation on pg_extension_name_index (two test files
+ * opening their counters at the same moment did). A transaction-scoped advisory lock makes them take turns.
+ */
+async function createExtensionOnce(client: pg.Client): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [EXTENSION_LOCK.toString()]);
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
 /**
  * Counts what one database executed, as the server saw it (pg_stat_statements), not as a library logged it.
  * Reads and resets the statistics of that database only, from a connection to another database, so its own
@@ -44,7 +64,7 @@ export class StatementCounter {
         await client.end();
         return null;
       }
-      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await createExtensionOnce(client);
       const db = await client.query<{ oid: number }>(
         'SELECT oid::int AS oid FROM pg_database WHERE datname = $1',
         [database],

