@@ -26,7 +26,7 @@ const inTransaction: Record<Exclude<BulkMethod, 'copy'>, Inserter> = {
     }
   },
   async unnest(tx, rows) {
-    // escape hatch: Drizzle has no unnest(), and insert().select() lists the identity column "id" too, which
+    // escape hatch: insertOrderItems/unnest: Drizzle has no unnest(), and insert().select() lists the identity column "id" too, which
     // a SELECT cannot fill with DEFAULT; so the whole statement is sql. sql.param keeps each array one
     // parameter (a bare array in sql`` expands to a list): one statement and one plan for any row count.
     const keys = ['orderId', 'productId', 'quantity', 'unitPriceCents'] as const;
@@ -43,10 +43,11 @@ const inTransaction: Record<Exclude<BulkMethod, 'copy'>, Inserter> = {
 };
 
 /**
- * escape hatch: Drizzle has no COPY. Its transaction's connection is private, so this checks a client out
- * itself, runs Drizzle's transaction on that client, and streams COPY FROM STDIN through the same client.
+ * Drizzle's transaction's connection is private, so this checks a client out itself, runs Drizzle's
+ * transaction on that client, and streams COPY FROM STDIN through the same client.
  */
 async function copy(pool: pg.Pool, rows: NewOrderItem[]): Promise<void> {
+  // escape hatch: insertOrderItems/copy: Drizzle has no COPY; COPY FROM STDIN through pg-copy-streams
   const client = await pool.connect();
   try {
     await onClient(client).transaction(async () => {

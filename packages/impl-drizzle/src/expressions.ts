@@ -1,8 +1,9 @@
 import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
-// escape hatch: Drizzle has no builders for SQL functions, arithmetic or CASE; sql`` is its documented way
-// to write them inside .set(), .values(), .where() and index definitions. Every such fragment lives here.
+// Drizzle has no builders for SQL functions, arithmetic or CASE; sql`` is its documented way to write them
+// inside .set(), .values(), .where() and index definitions. Every such fragment lives here; each call site
+// is marked at its call site, under the label of its contract method (the rule is in the root README).
 
 export const now = (): SQL => sql`now()`;
 

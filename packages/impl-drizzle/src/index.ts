@@ -19,29 +19,48 @@ export const meta: ImplementationMeta = {
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [
     {
+      method: 'findCustomerByEmail',
+      reason:
+        'Drizzle has no lower(): sql`lower(...)` on both sides of the comparison, the expression the partial unique index customers_email_live_key is built on',
+    },
+    {
+      method: 'softDeleteCustomer',
+      reason: 'Drizzle has no now(): sql`now()` sets deleted_at from the database clock',
+    },
+    {
+      method: 'updateProductPrice',
+      reason:
+        'Drizzle has no increment or now(): sql`version + 1` and sql`now()` inside .set() of the compare-and-set UPDATE',
+    },
+    {
+      method: 'upsertProducts',
+      reason:
+        "onConflictDoUpdate() takes values: sql`excluded.<column>` (as Drizzle's upsert guide writes it), sql`version + 1` and sql`now()`",
+    },
+    {
+      method: 'createOrder',
+      reason:
+        "no CASE builder: one UPDATE decrements each product's stock by its own quantity with sql`stock + CASE id WHEN ... END` (Drizzle's guide 'update many with different values'); the order's created_at is sql`now()`",
+    },
+    {
       method: 'listOrdersKeyset',
       reason:
-        'no row-value (tuple) comparison: `(created_at, id) < ($ts::timestamptz, $id)` is an sql fragment in .where(), the predicate the (created_at desc, id desc) index serves; no to_char() either, for the exact microsecond cursor text',
+        'no row-value (tuple) comparison: sql`(created_at, id) < ($ts::timestamptz, $id)` in .where() is the predicate the (created_at desc, id desc) index serves; no to_char() either, for the exact microsecond cursor text',
     },
     {
-      method: 'insertOrderItems(unnest)',
+      method: 'insertOrderItems/unnest',
       reason:
-        'no unnest(), and insert().select() lists the identity column id, which a SELECT cannot fill: the INSERT ... SELECT FROM unnest is one sql statement through tx.execute',
+        'no unnest(), and insert().select() lists the identity column id, which a SELECT cannot fill: INSERT ... SELECT FROM unnest is one sql statement through tx.execute',
     },
     {
-      method: 'insertOrderItems(copy)',
+      method: 'insertOrderItems/copy',
       reason:
         "no COPY: COPY FROM STDIN streams through pg-copy-streams on a client checked out by hand, inside Drizzle's transaction on that same client (a transaction's own client is private)",
     },
     {
-      method: 'createOrder, transfer (plusPerRow in expressions.ts)',
+      method: 'transfer',
       reason:
-        'no CASE builder: one UPDATE gives each locked row its own delta with `CASE id WHEN ... END` in .set(), as in Drizzle\'s guide "update many with different values"',
-    },
-    {
-      method: 'helper:expressions (src/expressions.ts)',
-      reason:
-        'no builders for now(), `column + 1`, `excluded.column` (upsert) or lower(): small sql fragments, the way the Drizzle docs write them, inside builder calls',
+        'no CASE builder or increment: one UPDATE moves the money with sql`balance_cents + CASE id WHEN ... END` and bumps sql`version + 1`',
     },
   ],
   preparedStatements:

@@ -17,7 +17,8 @@ export function preparePointReads(db: Db, named: boolean) {
       .from(customers)
       .where(and(eq(customers.id, sql.placeholder('id')), isNull(customers.deletedAt)))
       .prepare(name('get_customer')),
-    // lower(email) matches the partial unique index customers_email_live_key
+    // escape hatch: findCustomerByEmail: Drizzle has no lower(); sql`lower(...)` on both sides matches the
+    // partial unique index customers_email_live_key
     customerByEmail: db
       .select(customerColumns)
       .from(customers)

@@ -91,6 +91,7 @@ export class DrizzleShopRepository implements ShopRepository {
     validate.id(id);
     const { rowCount } = await this.db
       .update(customers)
+      // escape hatch: softDeleteCustomer: Drizzle has no now(); sql`now()` takes the database clock
       .set({ deletedAt: now() })
       .where(and(eq(customers.id, id), isNull(customers.deletedAt)));
     if (rowCount === 0) throw new NotFoundError('customer', id);
@@ -107,6 +108,7 @@ export class DrizzleShopRepository implements ShopRepository {
     const { id, priceCents, expectedVersion } = validate.priceUpdate(input);
     const [updated] = await this.db
       .update(products)
+      // escape hatch: updateProductPrice: Drizzle has no increment or now(): sql`version + 1` and sql`now()`
       .set({ priceCents, version: plusOne(products.version), updatedAt: now() })
       .where(and(eq(products.id, id), eq(products.version, expectedVersion)))
       .returning(productColumns);
@@ -126,6 +128,8 @@ export class DrizzleShopRepository implements ShopRepository {
         const result = await tx
           .insert(products)
           .values(rows.slice(start, start + UPSERT_CHUNK))
+          // escape hatch: upsertProducts: Drizzle's upsert guide writes sql`excluded.<column>`; the version bump
+          // and now() are sql fragments too (no increment or now() builder)
           .onConflictDoUpdate({
             target: products.sku,
             set: {
@@ -176,6 +180,9 @@ export class DrizzleShopRepository implements ShopRepository {
           throw new InsufficientStockError(item.productId, item.quantity, product.stock);
       }
       const decrements = new Map(items.map((i) => [i.productId, -i.quantity]));
+      // escape hatch: createOrder: no CASE builder, so one UPDATE gives each product its own decrement with
+      // sql`stock + CASE id WHEN ... END` (Drizzle's guide "update many with different values"); the order's
+      // created_at is sql`now()`, the database clock
       await tx
         .update(products)
         .set({ stock: plusPerRow(products.stock, products.id, decrements, 'int') })
@@ -234,8 +241,9 @@ export class DrizzleShopRepository implements ShopRepository {
 
   async listOrdersKeyset(query: KeysetQuery): Promise<KeysetPage<Order>> {
     const { position, pageSize, ...filter } = validate.keysetQuery(query);
-    // escape hatch: Drizzle has no row-value (tuple) comparison; it is what lets the (created_at desc, id desc)
-    // index serve the page, where `a < x OR (a = x AND id < y)` would not be an index condition
+    // escape hatch: listOrdersKeyset: Drizzle has no row-value (tuple) comparison, which is what lets the
+    // (created_at desc, id desc) index serve the page (`a < x OR (a = x AND id < y)` is no index condition),
+    // and no to_char(), which the cursor needs for created_at's exact microsecond text
     const after = position
       ? sql`(${orders.createdAt}, ${orders.id}) < (${position.createdAt}::timestamptz, ${position.id}::int)`
       : undefined;
@@ -243,7 +251,6 @@ export class DrizzleShopRepository implements ShopRepository {
     const rows = await this.db
       .select({
         ...orderColumns,
-        // escape hatch: no to_char() in Drizzle; the cursor needs created_at's exact microsecond text
         cursorAt: sql<string>`to_char(${orders.createdAt} AT TIME ZONE 'UTC', ${CURSOR_TIMESTAMP_FORMAT})`,
       })
       .from(orders)
@@ -304,6 +311,8 @@ export class DrizzleShopRepository implements ShopRepository {
         const from = locked.find((a) => a.id === fromAccountId);
         if (!from) throw new NotFoundError('account', fromAccountId);
         if (from.balanceCents < amountCents) throw new InsufficientFundsError(fromAccountId, amountCents);
+        // escape hatch: transfer: no CASE builder or increment: one UPDATE moves the money with
+        // sql`balance_cents + CASE id WHEN ... END` and bumps sql`version + 1`
         const delta = new Map([
           [fromAccountId, -amountCents],
           [toAccountId, amountCents],

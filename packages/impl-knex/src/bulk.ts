@@ -28,7 +28,7 @@ const methods: Record<BulkMethod, Inserter> = {
     await db.batchInsert('order_items', rows.map(toRow), BATCH_ROWS).transacting(trx);
   },
   async unnest(trx, rows) {
-    // escape hatch: Knex has no unnest API, and .insert(subquery) cannot name the target columns
+    // escape hatch: insertOrderItems/unnest: Knex has no unnest API, and .insert(subquery) cannot name the target columns
     await trx.raw(
       `INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents)
        SELECT * FROM unnest(?::int[], ?::int[], ?::int[], ?::int[])`,
@@ -41,7 +41,7 @@ const methods: Record<BulkMethod, Inserter> = {
     );
   },
   async copy(trx, rows) {
-    // escape hatch: Knex has no COPY API. The transaction client hands out the connection the transaction
+    // escape hatch: insertOrderItems/copy: Knex has no COPY API. The transaction client hands out the connection the transaction
     // runs on (Knex's own internals use acquireConnection the same way), so the COPY is part of `trx`.
     const connection: pg.Client = await trx.client.acquireConnection();
     await copyOrderItems(connection, rows);

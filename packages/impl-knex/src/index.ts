@@ -29,29 +29,24 @@ export const meta: ImplementationMeta = {
         "raw '?? + 1' for the version bump inside onConflict().merge(): merge() takes values, Knex's increment() does not apply to it",
     },
     {
-      method: 'recentOrdersWithDetails',
+      method: 'recentOrdersWithDetails/joined',
       reason:
-        'joined: raw json_build_object / json_agg select expressions inside the builder query: Knex has no JSON aggregation API (the rest — derived table, join, correlated subquery — is builder code)',
+        'raw json_build_object / json_agg select expressions inside the builder query: Knex has no JSON aggregation API (the rest: derived table, join, correlated subquery, is builder code)',
     },
     {
       method: 'listOrdersKeyset',
       reason:
-        'whereRaw for (created_at, id) < (?::timestamptz, ?): Knex has no row-value comparison (knex/knex#249), and only the row-value form lets orders_created_idx serve the page',
+        "whereRaw for (created_at, id) < (?::timestamptz, ?): Knex has no row-value comparison (knex/knex#249), and only the row-value form lets orders_created_idx serve the page; a raw to_char(created_at AT TIME ZONE 'UTC', ?) select, because Knex has no to_char() and the cursor needs created_at's exact microsecond text",
     },
     {
-      method: 'listOrdersKeyset',
+      method: 'insertOrderItems/unnest',
       reason:
-        "raw to_char(created_at AT TIME ZONE 'UTC', ?) select: Knex has no to_char(), and the cursor needs created_at's exact microsecond text",
+        'trx.raw INSERT ... SELECT FROM unnest(?::int[], ...): Knex has no unnest API, and insert(subquery) cannot name the target columns',
     },
     {
-      method: 'insertOrderItems',
+      method: 'insertOrderItems/copy',
       reason:
-        'unnest: trx.raw INSERT ... SELECT FROM unnest(?::int[], ...): Knex has no unnest API, and insert(subquery) cannot name the target columns',
-    },
-    {
-      method: 'insertOrderItems',
-      reason:
-        "copy: COPY FROM STDIN via pg-copy-streams on the transaction's own pg connection (trx.client.acquireConnection()): Knex has no COPY API",
+        "COPY FROM STDIN via pg-copy-streams on the transaction's own pg connection (trx.client.acquireConnection()): Knex has no COPY API",
     },
   ],
   preparedStatements:

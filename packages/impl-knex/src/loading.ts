@@ -65,7 +65,8 @@ async function joined(db: Knex, query: Query): Promise<OrderDetails[]> {
   const items = db('order_items as oi')
     .join('products as p', 'p.id', 'oi.product_id')
     .where('oi.order_id', db.ref('o.id'))
-    // escape hatch: Knex has no JSON aggregation API; json_build_object keeps its key order, so the
+    // escape hatch: recentOrdersWithDetails/joined: Knex has no JSON aggregation API: json_agg and
+    // json_build_object here and for the customer below; json_build_object keeps its key order, so the
     // objects already have the domain's shape
     .select(
       db.raw(`coalesce(json_agg(json_build_object(
@@ -77,7 +78,7 @@ async function joined(db: Knex, query: Query): Promise<OrderDetails[]> {
   const rows: (OrderRow & Pick<OrderDetails, 'customer' | 'items'>)[] = await db
     .select(
       ...ORDER_COLUMNS.map((c) => `o.${c}`),
-      // escape hatch: as above, the customer as one JSON object
+      // the customer as one JSON object (the raw select marked above)
       db.raw(`json_build_object('id', c.id, 'email', c.email, 'name', c.name) AS customer`),
       items,
     )

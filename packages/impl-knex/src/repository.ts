@@ -118,7 +118,7 @@ export class KnexShopRepository implements ShopRepository {
     validate.email(email);
     const row = await this.db('customers')
       .first(CUSTOMER_COLUMNS)
-      // escape hatch: Knex has no SQL function calls (knex.fn has now() and uuid helpers only), and
+      // escape hatch: findCustomerByEmail: Knex has no SQL function calls (knex.fn has now() and uuid helpers only), and
       // lower(email) is what matches the partial unique index customers_email_live_key
       .whereRaw('lower(email) = lower(?)', [email])
       .whereNull('deleted_at')
@@ -180,7 +180,7 @@ export class KnexShopRepository implements ShopRepository {
             name: trx.ref('excluded.name'),
             price_cents: trx.ref('excluded.price_cents'),
             stock: trx.ref('excluded.stock'),
-            // escape hatch: merge() takes values, not increments; the version bump is an expression
+            // escape hatch: upsertProducts: merge() takes values, not increments; the version bump is an expression
             version: trx.raw('?? + 1', ['products.version']),
             updated_at: trx.fn.now(),
           });
@@ -272,10 +272,12 @@ export class KnexShopRepository implements ShopRepository {
 
   async listOrdersKeyset(query: KeysetQuery): Promise<KeysetPage<Order>> {
     const { position, pageSize, ...filter } = validate.keysetQuery(query);
+    // escape hatch: listOrdersKeyset: Knex has no to_char(), and the cursor needs the exact microsecond text
+    // of created_at; nor a row-value comparison (knex/knex#249; where([a, b], '<', ...) compiles to
+    // nonsense), and the row-value form is what lets the (created_at desc, id desc) index serve the page.
     const statement = this.db('orders')
       .select<(OrderRow & { cursor_at: string })[]>(
         ...ORDER_COLUMNS,
-        // escape hatch: Knex has no to_char(); the cursor needs the exact microsecond text of created_at
         this.db.raw(`to_char(created_at AT TIME ZONE 'UTC', ?) AS cursor_at`, [CURSOR_TIMESTAMP_FORMAT]),
       )
       .where(orderFilter(filter))
@@ -283,8 +285,6 @@ export class KnexShopRepository implements ShopRepository {
       // one row more than the page tells whether a next page exists, without an extra round trip
       .limit(pageSize + 1);
     if (position) {
-      // escape hatch: Knex has no row-value comparison (knex/knex#249; where([a, b], '<', ...) compiles
-      // to nonsense). The row-value form is what lets the (created_at desc, id desc) index serve the page.
       statement.whereRaw('(created_at, id) < (?::timestamptz, ?)', [position.createdAt, position.id]);
     }
     const rows = await statement;

@@ -32,7 +32,7 @@ const methods: Record<BulkMethod, Inserter> = {
     }
   },
   async unnest(trx, rows) {
-    // escape hatch: Kysely has no unnest() or typed-array parameter API; its sql template is the documented
+    // escape hatch: insertOrderItems/unnest: Kysely has no unnest() or typed-array parameter API; its sql template is the documented
     // way. Four array parameters whatever the row count: one statement, one plan.
     await trx
       .insertInto('order_items')
@@ -44,7 +44,7 @@ const methods: Record<BulkMethod, Inserter> = {
       .execute();
   },
   async copy(_trx, rows, client) {
-    // escape hatch: Kysely has no COPY API; COPY FROM STDIN streams through pg-copy-streams on the pg client
+    // escape hatch: insertOrderItems/copy: Kysely has no COPY API; COPY FROM STDIN streams through pg-copy-streams on the pg client
     // that runs this Kysely transaction, so it commits or rolls back with it.
     await copyOrderItems(client, rows);
   },

@@ -19,12 +19,12 @@ export const meta: ImplementationMeta = {
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [
     {
-      method: 'insertOrderItems (unnest)',
+      method: 'insertOrderItems/unnest',
       reason:
         "Kysely has no unnest() or typed-array parameter API: INSERT INTO order_items (...) is built by Kysely, its SELECT * FROM unnest($1::int[], ...) is Kysely's sql template",
     },
     {
-      method: 'insertOrderItems (copy)',
+      method: 'insertOrderItems/copy',
       reason:
         'Kysely has no COPY API: COPY order_items FROM STDIN streams through pg-copy-streams on the pg client that runs the Kysely transaction',
     },

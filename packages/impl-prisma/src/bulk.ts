@@ -24,7 +24,7 @@ const methods: Record<SupportedMethod, Inserter> = {
     }
   },
   async unnest(tx, rows) {
-    // escape hatch: Prisma has no INSERT ... SELECT FROM unnest(...) API (createMany binds every value)
+    // escape hatch: insertOrderItems/unnest: Prisma has no INSERT ... SELECT FROM unnest(...) API (createMany binds every value)
     await tx.$executeRaw`INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents)
       SELECT * FROM unnest(${rows.map((r) => r.orderId)}::int[], ${rows.map((r) => r.productId)}::int[],
                            ${rows.map((r) => r.quantity)}::int[], ${rows.map((r) => r.unitPriceCents)}::int[])`;

@@ -35,9 +35,9 @@ export const meta: ImplementationMeta = {
         'Prisma has no row-value comparison (its cursor option re-reads the cursor row in a sub-select) and cannot read created_at with microseconds for the exact cursor ($queryRaw)',
     },
     {
-      method: 'insertOrderItems',
+      method: 'insertOrderItems/unnest',
       reason:
-        "the 'unnest' method: Prisma has no INSERT ... SELECT FROM unnest(...) API; createMany binds every value ($executeRaw)",
+        'Prisma has no INSERT ... SELECT FROM unnest(...) API; createMany binds every value ($executeRaw)',
     },
   ],
   previewFeatures: ['relationJoins'],

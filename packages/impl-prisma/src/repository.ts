@@ -162,7 +162,7 @@ export class PrismaShopRepository implements ShopRepository {
         const values = rows
           .slice(start, start + UPSERT_CHUNK)
           .map((r) => Prisma.sql`(${r.sku}, ${r.name}, ${r.priceCents}, ${r.stock})`);
-        // escape hatch: Prisma's upsert writes one row per call; a multi-row INSERT ... ON CONFLICT (sku)
+        // escape hatch: upsertProducts: Prisma's upsert writes one row per call; a multi-row INSERT ... ON CONFLICT (sku)
         // DO UPDATE that bumps the version has no Prisma API
         affected += await tx.$executeRaw`
           INSERT INTO products (sku, name, price_cents, stock) VALUES ${Prisma.join(values)}
@@ -232,13 +232,14 @@ export class PrismaShopRepository implements ShopRepository {
 
   async listOrdersKeyset(query: KeysetQuery): Promise<KeysetPage<Order>> {
     const { position, pageSize, ...filter } = validate.keysetQuery(query);
+    // escape hatch: listOrdersKeyset: Prisma has neither a row-value comparison (its `cursor` option re-reads
+    // the cursor row by id in a sub-select) nor a way to read created_at with microseconds (a Date holds
+    // milliseconds): the whole query is $queryRaw, its filter Prisma.sql fragments. The row-value comparison
+    // is what lets the (created_at desc, id desc) index serve the page.
     const conditions = orderFilterSql(filter);
     if (position) {
-      // the row-value comparison is what lets the (created_at desc, id desc) index serve the page
       conditions.push(Prisma.sql`(created_at, id) < (${position.createdAt}::timestamptz, ${position.id})`);
     }
-    // escape hatch: Prisma has neither a row-value comparison (its `cursor` option re-reads the cursor row by
-    // id in a sub-select) nor a way to read created_at with microseconds (a Date holds milliseconds)
     const rows = await this.prisma.$queryRaw<KeysetRow[]>`
       SELECT id, customer_id AS "customerId", status, total_cents AS "totalCents", created_at AS "createdAt",
              to_char(created_at AT TIME ZONE 'UTC', ${CURSOR_TIMESTAMP_FORMAT}) AS "cursorAt"

@@ -29,7 +29,7 @@ const methods: Record<BulkMethod, Inserter> = {
     }
   },
   async unnest(em, rows) {
-    // escape hatch: a QueryBuilder from() takes an entity, a table or a subquery, not unnest(...); four array
+    // escape hatch: insertOrderItems/unnest: a QueryBuilder from() takes an entity, a table or a subquery, not unnest(...); four array
     // parameters whatever the row count: one statement, one plan
     await em.query(
       `INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents)
@@ -43,7 +43,7 @@ const methods: Record<BulkMethod, Inserter> = {
     );
   },
   async copy(em, rows) {
-    // escape hatch: TypeORM has no COPY; the transaction's QueryRunner hands out its pg client, so the COPY
+    // escape hatch: insertOrderItems/copy: TypeORM has no COPY; the transaction's QueryRunner hands out its pg client, so the COPY
     // runs inside the same transaction
     const client = (await em.queryRunner!.connect()) as pg.PoolClient;
     await copyOrderItems(client, rows);

@@ -20,19 +20,49 @@ export const meta: ImplementationMeta = {
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [
     {
+      method: 'findCustomerByEmail',
+      reason:
+        "where('lower(c.email) = lower(:email)'): TypeORM has no lower() (Raw() takes SQL text as well), and lower(email) is what the partial unique index customers_email_live_key serves; ILike would read % and _ as wildcards",
+    },
+    {
+      method: 'updateProductPrice',
+      reason:
+        "QueryBuilder set() takes expressions as SQL text: () => 'version + 1' and () => 'now()' in the compare-and-set UPDATE",
+    },
+    {
       method: 'upsertProducts',
       reason:
         'orUpdate() renders only `column = EXCLUDED.column` and TypeORM 1.x has no raw onConflict(); `version = products.version + 1, updated_at = now()` is appended to the SQL the QueryBuilder generated',
     },
     {
-      method: 'insertOrderItems:unnest',
+      method: 'createOrder',
+      reason:
+        "QueryBuilder set() takes expressions as SQL text: () => 'stock - :quantity' (bound, where em.decrement() inlines the number), and the order's createdAt () => 'now()'",
+    },
+    {
+      method: 'recentOrdersWithDetails/joined',
+      reason:
+        "a join to a subquery (the LIMITed page of order ids) takes its condition as SQL text: 'page.id = o.id'",
+    },
+    {
+      method: 'listOrdersKeyset',
+      reason:
+        "no to_char() and no row-value comparison: addSelect(\"to_char(o.createdAt AT TIME ZONE 'UTC', :format)\") for the exact microsecond cursor, andWhere('(o.createdAt, o.id) < (:createdAt::timestamptz, :id)') for the index-served predicate",
+    },
+    {
+      method: 'insertOrderItems/unnest',
       reason:
         'a QueryBuilder from() takes an entity, a table or a subquery, not unnest($1::int[], ...): INSERT ... SELECT FROM unnest through EntityManager.query()',
     },
     {
-      method: 'insertOrderItems:copy',
+      method: 'insertOrderItems/copy',
       reason:
-        'TypeORM has no COPY: COPY FROM STDIN (pg-copy-streams) on the pg client of the transaction’s QueryRunner',
+        "TypeORM has no COPY: COPY FROM STDIN (pg-copy-streams) on the pg client of the transaction's QueryRunner",
+    },
+    {
+      method: 'transfer',
+      reason:
+        "QueryBuilder set() takes expressions as SQL text: () => 'balance_cents - :amount' / '+ :amount' and () => 'version + 1'",
     },
   ],
 };

@@ -79,7 +79,7 @@ async function joined(em: EntityManager, query: Query): Promise<OrderDetails[]> 
   const page = (sub: SelectQueryBuilder<Order>) => {
     const newest = sub.select('newest.id', 'id').from(Order, 'newest');
     if (query.customerId !== undefined) {
-      newest.where('newest.customerId = :customerId', { customerId: query.customerId });
+      newest.where({ customerId: query.customerId });
     }
     return newest.orderBy('newest.createdAt', 'DESC').addOrderBy('newest.id', 'DESC').limit(query.limit);
   };
@@ -87,6 +87,8 @@ async function joined(em: EntityManager, query: Query): Promise<OrderDetails[]> 
     .createQueryBuilder(Order, 'o')
     // before the joins: TypeORM writes `deleted_at IS NULL` into each join condition as the join is added
     .withDeleted()
+    // escape hatch: recentOrdersWithDetails/joined: a join to a subquery takes its condition as SQL text
+    // (TypeORM has no object form for it): 'page.id = o.id'
     .innerJoin(page, 'page', 'page.id = o.id')
     .innerJoin('o.customer', 'c')
     .leftJoin('o.items', 'i')

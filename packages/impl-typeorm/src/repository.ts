@@ -85,7 +85,9 @@ export class TypeOrmShopRepository implements ShopRepository {
 
   async findCustomerByEmail(email: string): Promise<Customer | null> {
     validate.email(email);
-    // lower(email) matches the partial unique index customers_email_live_key; ILike would treat % and _ as wildcards
+    // escape hatch: findCustomerByEmail: TypeORM has no lower() (its Raw() operator takes SQL text too);
+    // lower(email) matches the partial unique index customers_email_live_key; ILike would treat % and _ as
+    // wildcards
     const customer = await this.manager
       .createQueryBuilder(entities.Customer, 'c')
       .where('lower(c.email) = lower(:email)', { email })
@@ -110,6 +112,7 @@ export class TypeOrmShopRepository implements ShopRepository {
   async updateProductPrice(input: PriceUpdate): Promise<Product> {
     const { id, priceCents, expectedVersion } = validate.priceUpdate(input);
     // the check is in the UPDATE itself: TypeORM's optimistic lock only compares versions on read
+    // escape hatch: updateProductPrice: set() takes SQL text for expressions: () => 'version + 1', 'now()'
     const { raw } = await this.manager
       .createQueryBuilder()
       .update(entities.Product)
@@ -160,7 +163,9 @@ export class TypeOrmShopRepository implements ShopRepository {
       }
       const product = (id: number) => products.get(id)!;
       for (const item of sorted) {
-        // a bound parameter, where em.decrement() would write the number into the SQL text
+        // escape hatch: createOrder: set() takes SQL text for expressions: () => 'stock - :quantity' (a bound
+        // parameter, where em.decrement() would write the number into the SQL text), and the order's
+        // createdAt () => 'now()', the database clock
         await em
           .createQueryBuilder()
           .update(entities.Product)
@@ -225,13 +230,15 @@ export class TypeOrmShopRepository implements ShopRepository {
 
   async listOrdersKeyset(query: KeysetQuery): Promise<KeysetPage<Order>> {
     const { position, pageSize, ...filter } = validate.keysetQuery(query);
+    // escape hatch: listOrdersKeyset: no to_char() and no row-value comparison in TypeORM: the cursor's exact
+    // microsecond text is a select expression, and `(created_at, id) < (...)` (what lets the (created_at
+    // desc, id desc) index serve the page) a where string
     const select = this.manager
       .createQueryBuilder(entities.Order, 'o')
       .addSelect(`to_char(o.createdAt AT TIME ZONE 'UTC', :format)`, 'cursor_at')
       .setParameter('format', CURSOR_TIMESTAMP_FORMAT)
       .where(orderWhere(filter));
     if (position) {
-      // the row-value comparison is what lets the (created_at desc, id desc) index serve the page
       select.andWhere('(o.createdAt, o.id) < (:createdAt::timestamptz, :id)', position);
     }
     // one row more than the page tells whether a next page exists, without an extra round trip
@@ -295,6 +302,7 @@ export class TypeOrmShopRepository implements ShopRepository {
         const from = accounts.find((a) => a.id === fromAccountId);
         if (!from) throw new NotFoundError('account', fromAccountId);
         if (from.balanceCents < amountCents) throw new InsufficientFundsError(fromAccountId, amountCents);
+        // escape hatch: transfer: set() takes SQL text for expressions: balance_cents -/+ :amount, version + 1
         const move = (id: number, sign: '-' | '+') =>
           em
             .createQueryBuilder()

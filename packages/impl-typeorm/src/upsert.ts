@@ -18,7 +18,7 @@ export async function upsertChunk(em: EntityManager, rows: ProductUpsert[]): Pro
     .orUpdate(OVERWRITE, ['sku'])
     .updateEntity(false)
     .getQueryAndParameters();
-  // escape hatch: orUpdate() only renders `column = EXCLUDED.column`, and TypeORM 1.x removed the raw
+  // escape hatch: upsertProducts: orUpdate() only renders `column = EXCLUDED.column`, and TypeORM 1.x removed the raw
   // onConflict() string, so the version bump is appended to the DO UPDATE SET list it generated
   if (!sql.endsWith('"stock" = EXCLUDED."stock"'))
     throw new Error(`unexpected upsert SQL: ${sql.slice(-120)}`);
