@@ -54,8 +54,12 @@ function rawResults(reports: readonly ScenarioReport[]) {
       impl: x.impl,
       concurrency: x.concurrency,
       stats: x.stats,
+      roundOpsPerSec: x.roundOpsPerSec,
+      opsPerSec: x.opsPerSec,
+      opsPerSecInterval: x.opsPerSecInterval,
       rate: x.rate,
       ratioToPg: x.ratio,
+      ratioToPgInterval: x.ratioInterval,
       counts: x.counts,
       observed: x.observed,
       rounds: x.rounds.map((p) => ({

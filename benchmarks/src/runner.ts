@@ -4,6 +4,7 @@ import type { StatementCount, StatementCounter } from '@dal/db';
 import type { BenchDatabase } from './database';
 import { BenchmarkError, messageOf } from './errors';
 import { type Implementation, openRepository } from './implementations';
+import { balancedOrder, type Interval, medianInterval, ratioInterval, roundOpsPerSec } from './intervals';
 import { measure, type Phase } from './measure';
 import type { Profile } from './profile';
 import { REFERENCE_ID } from './registry';
@@ -32,11 +33,22 @@ export interface CaseResult {
   labels: Record<string, string | number>;
   impl: string;
   concurrency: number;
+  /** Latency of the samples of every round, pooled (a description; p99 only from 100 samples). */
   stats: Stats;
-  /** Units per second (e.g. rows/s), for cases with unitsPerOp. */
+  /** Ops/s of each timed round, in round order. */
+  roundOpsPerSec: number[];
+  /** Median of roundOpsPerSec: the published throughput. */
+  opsPerSec: number;
+  /** 95% percentile-bootstrap interval of that median (intervals.ts). */
+  opsPerSecInterval: Interval;
+  /** Units per second (e.g. rows/s) at opsPerSec, for cases with unitsPerOp. */
   rate: number | null;
-  /** Raw pg's ops/s divided by this row's: 1 = as fast as raw pg, 2 = half its throughput. */
+  /**
+   * Median over rounds of raw pg's ops/s ÷ this row's in the same round: 1 = as fast as raw pg, 2 = half its
+   * throughput. null on raw pg's own rows.
+   */
   ratio: number | null;
+  ratioInterval: Interval | null;
   /** null where the server has no pg_stat_statements. */
   counts: Counts | null;
   /** What the task observed after its rounds (e.g. retries, invariant). */
@@ -97,12 +109,6 @@ function failure(impl: string, where: string, error: unknown): Error {
   return new BenchmarkError(`${impl}: ${where} failed: ${messageOf(error)}`);
 }
 
-/** Interleaved order of round r: each implementation takes each position in turn. */
-function rotate<T>(items: readonly T[], round: number): T[] {
-  const k = items.length ? round % items.length : 0;
-  return [...items.slice(k), ...items.slice(0, k)];
-}
-
 export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Promise<Planned[]> {
   const plans: Planned[] = [];
   for (const scenario of setup.scenarios) {
@@ -120,7 +126,7 @@ export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Prom
 }
 
 const roundUnits = (scenario: Scenario, profile: Profile) =>
-  roundTime(scenario, profile) + profile.warmupTime + OVERHEAD_UNITS;
+  roundTime(scenario, profile) + profile.roundWarmupTime + OVERHEAD_UNITS;
 
 export function plannedUnits(plans: Planned[], profile: Profile, counting: boolean): number {
   let units = 0;
@@ -129,7 +135,9 @@ export function plannedUnits(plans: Planned[], profile: Profile, counting: boole
       const n = c.tasks.length;
       units += n * (VERIFY_UNITS + (counting ? COUNT_UNITS : 0));
       units += n * profile.rounds * roundUnits(plan.scenario, profile);
-      units += n * (profile.warmupTime + OVERHEAD_UNITS); // the warm-up round
+      // the warm-up round (slow tasks skip it)
+      units +=
+        c.tasks.filter((t) => t.spec.iterations === undefined).length * (profile.warmupTime + OVERHEAD_UNITS);
     }
   }
   return units;
@@ -251,14 +259,21 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
   // Round 0 warms up and is thrown away: the scenario's process is new, and whichever task ran first
   // would otherwise pay for V8 compiling the code every library shares (node-postgres).
   const warmUp: Profile = { ...profile, time: profile.warmupTime, iterations: 1 };
-  const timed: Profile = { ...profile, time: roundTime(scenario, profile) };
+  const timed: Profile = {
+    ...profile,
+    time: roundTime(scenario, profile),
+    warmupTime: profile.roundWarmupTime,
+  };
   // A slow task (one that sets its own minimum of timed calls, e.g. a 10,000-row insert) has been called by
-  // its verification, its count and round 0 by then: its rounds time it without a warm-up call of their own.
+  // its verification and its count by then: it skips the warm-up round, and its rounds time it without a
+  // warm-up call of their own (one call of it lasts longer than a whole round of the others).
   const warmed: Profile = { ...timed, warmupTime: 0, warmupIterations: 0 };
   for (let round = 0; round <= profile.rounds; round++) {
-    for (const { benchCase, tasks } of plan.cases) {
-      for (const { impl, spec } of rotate(tasks, Math.max(0, round - 1))) {
+    for (const [caseIndex, { benchCase, tasks }] of plan.cases.entries()) {
+      // the warm-up round runs in round 1's order
+      for (const { impl, spec } of balancedOrder(tasks, Math.max(1, round), profile.orderSeed, caseIndex)) {
         if (setup.signal.aborted) throw new Error('interrupted');
+        if (round === 0 && spec.iterations !== undefined) continue;
         setup.progress.task(
           round === 0
             ? `${scenario.id} ${benchCase.id}: ${impl}, warm-up round`
@@ -293,20 +308,16 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
   }
   const results: CaseResult[] = [];
   for (const { benchCase, tasks } of plan.cases) {
-    let reference: number | null = null;
+    let reference: number[] | null = null;
     for (const { impl, spec } of tasks) {
       const key = `${benchCase.id}\u0000${impl}`;
       const rounds = phases.get(key) ?? [];
       const concurrency = spec.concurrency ?? 1;
-      const stats = summarize(
-        rounds.flatMap((p) => p.samples),
-        {
-          concurrency,
-          wallMs: rounds.reduce((s, p) => s + p.wallMs, 0),
-          operations: rounds.reduce((s, p) => s + p.completed, 0),
-        },
-      );
-      if (impl === REFERENCE_ID) reference = stats.opsPerSec;
+      const stats = summarize(rounds.flatMap((p) => p.samples));
+      const perRound = rounds.map((p) => roundOpsPerSec(p, concurrency));
+      const ops = medianInterval(perRound);
+      if (impl === REFERENCE_ID) reference = perRound;
+      const ratio = reference && impl !== REFERENCE_ID ? ratioInterval(reference, perRound) : null;
       results.push({
         scenario: scenario.id,
         case: benchCase.id,
@@ -314,8 +325,12 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
         impl,
         concurrency,
         stats,
-        rate: benchCase.unitsPerOp ? stats.opsPerSec * benchCase.unitsPerOp : null,
-        ratio: reference ? reference / stats.opsPerSec : null,
+        roundOpsPerSec: perRound,
+        opsPerSec: ops.value,
+        opsPerSecInterval: ops.interval,
+        rate: benchCase.unitsPerOp ? ops.value * benchCase.unitsPerOp : null,
+        ratio: ratio?.value ?? null,
+        ratioInterval: ratio?.interval ?? null,
         counts: counts.get(key) ?? null,
         observed: observed.get(key) ?? {},
         rounds,
@@ -349,8 +364,5 @@ export async function harnessOverhead(profile: Profile, signal: AbortSignal): Pr
   for (let round = 0; round < profile.rounds; round++) {
     phases.push(await measure({ run: async () => {} }, profile, signal));
   }
-  return summarize(
-    phases.flatMap((p) => p.samples),
-    { concurrency: 1, wallMs: 0, operations: 0 },
-  );
+  return summarize(phases.flatMap((p) => p.samples));
 }

@@ -28,10 +28,10 @@ export function pgbenchComparison(
   for (const mode of STATEMENT_MODES) {
     const best = pooled
       .filter((r) => r.labels.statements === mode)
-      .sort((a, b) => b.stats.opsPerSec - a.stats.opsPerSec)[0];
+      .sort((a, b) => b.opsPerSec - a.opsPerSec)[0];
     if (!best || !simple) continue;
     lines.push(
-      `Raw pg, ${mode} statements, best pool size (${best.labels.pool}, ${best.labels.callers} callers): ${int(best.stats.opsPerSec)} ops/s = ${share(best.stats.opsPerSec, simple.tps)} of pgbench's ${int(simple.tps)} tps (simple protocol)${mode === 'prepared' && prepared ? `, ${share(best.stats.opsPerSec, prepared.tps)} of its ${int(prepared.tps)} tps with -M prepared` : ''}.`,
+      `Raw pg, ${mode} statements, best pool size (${best.labels.pool}, ${best.labels.callers} callers): ${int(best.opsPerSec)} ops/s = ${share(best.opsPerSec, simple.tps)} of pgbench's ${int(simple.tps)} tps (simple protocol)${mode === 'prepared' && prepared ? `, ${share(best.opsPerSec, prepared.tps)} of its ${int(prepared.tps)} tps with -M prepared` : ''}.`,
     );
   }
   return lines.join(' ');

@@ -10,6 +10,37 @@ export interface Chart {
 
 type Row = Record<string, string | number>;
 
+/** Time per operation from the median ops/s and its interval (one caller: 1000 / ops/s). */
+const msPerOp = (r: CaseResult) => ({
+  ms: 1000 / r.opsPerSec,
+  low: 1000 / r.opsPerSecInterval[1],
+  high: 1000 / r.opsPerSecInterval[0],
+});
+
+/**
+ * The legend of a line-style channel draws a dashed or solid stroke, not the point every series shares
+ * (with the default symbol both entries showed the same filled dot).
+ */
+const DASH_LEGEND = {
+  symbolType: 'stroke',
+  symbolStrokeWidth: 2,
+  symbolSize: 400,
+  // the line mark's points would fill the symbol and leave its stroke unset: a line needs a stroke
+  encode: { symbols: { update: { stroke: { value: 'black' }, fill: { value: 'transparent' } } } },
+} as const;
+
+/** A vertical bar from `low` to `high` at each point: the 95% interval of the median over rounds. */
+const errorBars = (x: object) =>
+  ({
+    mark: { type: 'rule', opacity: 0.7 },
+    encoding: {
+      x,
+      y: { field: 'low', type: 'quantitative' },
+      y2: { field: 'high' },
+      color: { field: 'impl', type: 'nominal' },
+    },
+  }) as const;
+
 const rowsOf = (report: ScenarioReport | undefined, map: (r: CaseResult) => Row | null): Row[] =>
   (report?.results ?? []).flatMap((r) => {
     const row = map(r);
@@ -31,24 +62,32 @@ function specs(
     impl: r.impl,
     method: String(r.labels.method),
     depth: Number(r.labels.depth),
-    ms: r.stats.mean,
+    series: `${r.impl} ${r.labels.method}`,
+    ...msPerOp(r),
   }));
   if (pagination.length) {
+    const x = { field: 'depth', type: 'quantitative', scale: { type: 'log' }, title: 'page depth' } as const;
+    const y = { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'ms per page' } as const;
     charts.push({
       file: 'pagination.svg',
-      title: 'pagination: mean time per page vs page depth',
+      title: 'pagination: time per page vs page depth',
       spec: {
         ...base,
-        title: 'Time per page vs page depth (pageSize 20)',
+        title: 'Time per page vs page depth (pageSize 20; median of rounds, 95% interval)',
         data: { values: pagination },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: { field: 'depth', type: 'quantitative', scale: { type: 'log' }, title: 'page depth' },
-          y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'mean ms per page' },
-          color: { field: 'impl', type: 'nominal' },
-          strokeDash: { field: 'method', type: 'nominal' },
-          detail: { field: 'method', type: 'nominal' },
-        },
+        layer: [
+          {
+            mark: { type: 'line', point: true },
+            encoding: {
+              x,
+              y,
+              color: { field: 'impl', type: 'nominal' },
+              strokeDash: { field: 'method', type: 'nominal', legend: DASH_LEGEND },
+              detail: { field: 'series', type: 'nominal' },
+            },
+          },
+          errorBars(x),
+        ],
       },
     });
   }
@@ -60,42 +99,51 @@ function specs(
           series: r.labels.statements === 'prepared' ? `${r.impl} (prepared)` : r.impl,
           statements: String(r.labels.statements ?? 'unnamed'),
           pool: r.labels.pool,
-          ops: r.stats.opsPerSec,
+          ops: r.opsPerSec,
+          low: r.opsPerSecInterval[0],
+          high: r.opsPerSecInterval[1],
         }
       : null,
   );
   const baseline = by('pooling')?.results.find((r) => typeof r.labels.pool !== 'number');
+  const poolX = {
+    field: 'pool',
+    type: 'quantitative',
+    scale: { type: 'log', base: 2 },
+    title: 'pool size',
+  } as const;
   if (pooling.length) {
     charts.push({
       file: 'pooling.svg',
       title: 'pooling: throughput vs pool size (64 callers)',
       spec: {
         ...base,
-        title: 'Throughput vs pool size, 64 concurrent callers',
+        title: 'Throughput vs pool size, 64 concurrent callers (median of rounds, 95% interval)',
         layer: [
           {
             data: { values: pooling },
             mark: { type: 'line', point: true },
             encoding: {
-              x: { field: 'pool', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'pool size' },
+              x: poolX,
               y: { field: 'ops', type: 'quantitative', title: 'operations / s' },
               color: { field: 'impl', type: 'nominal' },
-              strokeDash: { field: 'statements', type: 'nominal', title: 'statements' },
+              strokeDash: { field: 'statements', type: 'nominal', title: 'statements', legend: DASH_LEGEND },
               detail: { field: 'series', type: 'nominal' },
             },
           },
+          { data: { values: pooling }, ...errorBars(poolX) },
           ...(baseline
             ? [
                 {
                   data: {
-                    values: [{ ops: baseline.stats.opsPerSec, label: 'connect per operation (raw pg)' }],
+                    values: [{ ops: baseline.opsPerSec, label: 'connect per operation (raw pg)' }],
                   },
                   mark: { type: 'rule' as const, strokeDash: [4, 4], color: 'gray' },
                   encoding: { y: { field: 'ops', type: 'quantitative' as const } },
                 },
                 {
                   data: {
-                    values: [{ ops: baseline.stats.opsPerSec, label: 'connect per operation (raw pg)' }],
+                    values: [{ ops: baseline.opsPerSec, label: 'connect per operation (raw pg)' }],
                   },
                   mark: { type: 'text' as const, align: 'left' as const, dy: -6, x: 4, color: 'gray' },
                   encoding: {
@@ -115,28 +163,44 @@ function specs(
     file: string,
     title: string,
     label: string,
-    value: (r: CaseResult) => number,
+    value: (r: CaseResult) => { value: number; low: number; high: number },
+    yTitle: string,
   ) => {
     const values = rowsOf(by(id), (r) => ({
       impl: r.impl,
       variant: String(r.labels[label]),
-      value: value(r),
+      ...value(r),
     }));
     if (!values.length) return;
+    const x = { field: 'variant', type: 'nominal', title: label, sort: null } as const;
+    const xOffset = { field: 'impl', type: 'nominal' } as const;
     charts.push({
       file,
       title,
       spec: {
         ...base,
-        title,
+        title: `${title} (median of rounds, 95% interval)`,
         data: { values },
-        mark: 'bar',
-        encoding: {
-          x: { field: 'variant', type: 'nominal', title: label, sort: null },
-          xOffset: { field: 'impl', type: 'nominal' },
-          y: { field: 'value', type: 'quantitative', title: id === 'bulk-insert' ? 'rows / s' : 'mean ms' },
-          color: { field: 'impl', type: 'nominal' },
-        },
+        layer: [
+          {
+            mark: 'bar',
+            encoding: {
+              x,
+              xOffset,
+              y: { field: 'value', type: 'quantitative', title: yTitle },
+              color: { field: 'impl', type: 'nominal' },
+            },
+          },
+          {
+            mark: { type: 'rule', color: 'black' },
+            encoding: {
+              x,
+              xOffset,
+              y: { field: 'low', type: 'quantitative' },
+              y2: { field: 'high' },
+            },
+          },
+        ],
       },
     });
   };
@@ -145,14 +209,26 @@ function specs(
     'bulk-insert.svg',
     'Bulk insert: rows per second by method',
     'method',
-    (r) => r.rate ?? 0,
+    (r) => {
+      const unitsPerOp = (r.rate ?? 0) / r.opsPerSec;
+      return {
+        value: r.rate ?? 0,
+        low: r.opsPerSecInterval[0] * unitsPerOp,
+        high: r.opsPerSecInterval[1] * unitsPerOp,
+      };
+    },
+    'rows / s',
   );
   grouped(
     'n-plus-one',
     'n-plus-one.svg',
-    'N+1: mean ms per call by loading strategy',
+    'N+1: ms per call by loading strategy',
     'strategy',
-    (r) => r.stats.mean,
+    (r) => {
+      const { ms, low, high } = msPerOp(r);
+      return { value: ms, low, high };
+    },
+    'ms per call',
   );
   return charts;
 }

@@ -6,11 +6,12 @@ import { redactUrl } from '@dal/db';
 import pg from 'pg';
 import type { DatasetInfo } from '../database';
 import type { Implementation } from '../implementations';
+import { CONFIDENCE } from '../intervals';
 import type { RunOptions } from '../options';
 import type { PgbenchBaseline } from '../pgbench';
 import { roundTime } from '../scenario';
 import { SCENARIOS } from '../scenarios';
-import type { Stats } from '../stats';
+import { P99_MIN_SAMPLES, type Stats } from '../stats';
 
 const SETTINGS = [
   'server_version',
@@ -119,6 +120,10 @@ export async function describeEnvironment(input: EnvironmentInput) {
       scale: options.scale,
       scenarios: options.scenarios,
       rounds: profile.rounds,
+      /** Seed of the balanced order of implementations within rounds. */
+      orderSeed: profile.orderSeed,
+      order:
+        'balanced: blocks of n rounds (n = implementations in the case), each rotating one seeded shuffle, so within a block every implementation takes every position once',
       timeBudgetMsPerTaskAndRound: profile.time,
       /** The budget each scenario run used (a scenario may lengthen its rounds, see roundTimeFactor). */
       timeBudgetMsByScenario: Object.fromEntries(
@@ -126,8 +131,10 @@ export async function describeEnvironment(input: EnvironmentInput) {
       ),
       minIterationsPerRound: profile.iterations,
       warmupMs: profile.warmupTime,
+      roundWarmupMs: profile.roundWarmupTime,
       warmupIterations: profile.warmupIterations,
       bulkRows: profile.bulkRows,
+      loopRows: profile.loopRows,
       poolSizes: profile.poolSizes,
       pool: options.poolSize,
       latencyMs: options.latencyMs,
@@ -165,6 +172,17 @@ export async function describeEnvironment(input: EnvironmentInput) {
       preparedStatements: meta.preparedStatements ?? null,
     })),
     pgbench: input.pgbench,
+    statistics: {
+      unit: 'the round: ops/s of each timed round (raw.json roundOpsPerSec); samples inside a round are not treated as independent',
+      throughput: 'median over rounds, with its distribution-free order-statistic interval (binomial ranks)',
+      ratioToPg:
+        "median over rounds of raw pg's ops/s ÷ the implementation's ops/s in the same round, with the same interval over the per-round ratios; '≈ pg' when it includes 1",
+      interval:
+        'k-th smallest to k-th largest round, k the largest rank with 1 - 2·P(Binomial(n, 1/2) < k) >= confidence (2nd–9th of 10); [min, max] below 6 rounds, which covers less',
+      confidence: CONFIDENCE,
+      library: `simple-statistics ${packageVersion('simple-statistics', import.meta.url)}`,
+      p99MinSamples: P99_MIN_SAMPLES,
+    },
     harness: {
       tinybench: packageVersion('tinybench', import.meta.url),
       overhead: {

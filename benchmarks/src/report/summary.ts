@@ -1,5 +1,6 @@
 import type { Implementation } from '../implementations';
 import type { CaseResult, ScenarioReport } from '../runner';
+import { P99_MIN_SAMPLES } from '../stats';
 import { pgbenchComparison } from './baseline';
 import type { Chart } from './charts';
 import type { Environment } from './environment';
@@ -51,7 +52,7 @@ export function summaryMarkdown(
       `- Dataset: scale ${env.dataset.scale} (${Object.entries(env.dataset.rows)
         .map(([t, n]) => `${n} ${t}`)
         .join(', ')}), seed ${env.dataset.seed}, fingerprint ${env.dataset.fingerprint}`,
-      `- Profile ${run.profile}: ${run.rounds} interleaved rounds, ${run.timeBudgetMsPerTaskAndRound} ms (at least ${run.minIterationsPerRound} operations) per task and round after a ${run.warmupMs} ms warm-up`,
+      `- Profile ${run.profile}: an untimed warm-up round of ${run.warmupMs} ms per task, then ${run.rounds} interleaved rounds of ${run.timeBudgetMsPerTaskAndRound} ms (at least ${run.minIterationsPerRound} operations) per task after a ${run.roundWarmupMs} ms warm-up; order within rounds balanced (seed ${run.orderSeed})`,
       `- Pool size ${run.pool} for every implementation; latency: ${run.latency}; SELECT 1 round trip (median): ${fmt(run.roundTripMs.libraries)} ms${run.latencyMs > 0 ? ` (direct: ${fmt(run.roundTripMs.direct)} ms)` : ''}`,
       `- Statement counts: ${env.configuration.statementCounting}`,
       `- Harness overhead (empty task): p50 ${fmt(env.harness.overhead.p50Ms * 1000)} µs, mean ${fmt(env.harness.overhead.meanMs * 1000)} µs`,
@@ -85,7 +86,7 @@ export function summaryMarkdown(
     }),
   );
   out.push(
-    'Columns: p50/p99/mean = latency of one operation in ms; ops/s = operations per second (for concurrent callers: completed operations ÷ elapsed time); ± rme = relative margin of error of the mean (95%); stmts/op and rows/op = counted by the database (pg_stat_statements), transaction control excluded; × pg = raw pg ops/s ÷ this row ops/s for the same case.',
+    `Columns: p50/p99/mean = latency of one operation in ms over the samples of every round (p99 only from ${P99_MIN_SAMPLES} samples on); ops/s = the median over rounds of each round's operations per second (one caller: 1000 ÷ mean ms; concurrent callers: completed operations ÷ elapsed time), with its 95% interval in brackets; stmts/op and rows/op = counted by the database (pg_stat_statements), transaction control excluded; × pg = the median over rounds of raw pg's ops/s ÷ this row's ops/s in the same round, with its 95% interval: "≈ pg" when the interval includes 1, so the rounds cannot tell it from raw pg. Intervals are distribution-free confidence intervals of the median over rounds (order statistics with binomial ranks: the 2nd to 9th of 10 sorted rounds); two rows differ only where their intervals do not overlap.`,
   );
   for (const report of reports) {
     out.push(`## ${report.scenario.id}`);

@@ -1,3 +1,4 @@
+import { type Interval, ratioVerdict } from '../intervals';
 import type { CaseResult, ScenarioReport } from '../runner';
 
 export interface Table {
@@ -23,9 +24,33 @@ export function fmtCount(value: number | null | undefined): string {
   return Number.isInteger(value) ? String(value) : value >= 1 ? value.toFixed(1) : fmt(value, 2);
 }
 
+/** A median with its 95% interval: `5450 (5210–5700)`. */
+export function fmtEstimate(value: number | null | undefined, interval: Interval | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return interval ? `${fmt(value)} (${fmt(interval[0])}–${fmt(interval[1])})` : fmt(value);
+}
+
+/**
+ * A ratio to raw pg with its 95% interval: `1.43× (1.31–1.58)`, or `≈ pg (0.97–1.08)` when the interval
+ * includes 1 (the rounds cannot tell it from raw pg); '—' on raw pg's own rows.
+ */
+export function fmtRatio(ratio: number | null | undefined, interval: Interval | null | undefined): string {
+  if (ratio === null || ratio === undefined) return '—';
+  if (!interval) return `${ratio.toFixed(2)}×`;
+  const range = `(${interval[0].toFixed(2)}–${interval[1].toFixed(2)})`;
+  return ratioVerdict(interval) === 'same' ? `≈ pg ${range}` : `${ratio.toFixed(2)}× ${range}`;
+}
+
 /** Keys of `observed` that any result of the report has (retries, deadlocks, invariant...). */
 function observedKeys(results: readonly CaseResult[]): string[] {
   return [...new Set(results.flatMap((r) => Object.keys(r.observed)))];
+}
+
+/** The rate's interval (rows/s): the ops/s interval times the units per operation. */
+function rateInterval(r: CaseResult): Interval | null {
+  if (r.rate === null) return null;
+  const unitsPerOp = r.rate / r.opsPerSec;
+  return [r.opsPerSecInterval[0] * unitsPerOp, r.opsPerSecInterval[1] * unitsPerOp];
 }
 
 /** One table per scenario: the case's labels, the implementation, then the measurements. */
@@ -38,8 +63,8 @@ export function scenarioTable(report: ScenarioReport, counting: boolean): Table 
     'p50 ms',
     'p99 ms',
     'mean ms',
-    'ops/s',
-    '± rme',
+    'ops/s (95% CI)',
+    'rounds',
     'samples',
     ...(scenario.unitRate ? [scenario.unitRate] : []),
     'stmts/op',
@@ -51,16 +76,16 @@ export function scenarioTable(report: ScenarioReport, counting: boolean): Table 
     ...scenario.columns.map((c) => String(r.labels[c] ?? '')),
     r.impl,
     fmt(r.stats.p50),
-    fmt(r.stats.p99),
+    r.stats.p99 === null ? '—' : fmt(r.stats.p99),
     fmt(r.stats.mean),
-    fmt(r.stats.opsPerSec),
-    Number.isNaN(r.stats.rme) ? 'n/a' : `±${r.stats.rme.toFixed(1)}%`,
+    fmtEstimate(r.opsPerSec, r.opsPerSecInterval),
+    String(r.roundOpsPerSec.length),
     String(r.stats.samples),
-    ...(scenario.unitRate ? [fmt(r.rate)] : []),
+    ...(scenario.unitRate ? [fmtEstimate(r.rate, rateInterval(r))] : []),
     counting ? fmtCount(r.counts?.statementsPerOp) : 'n/a',
     counting ? fmtCount(r.counts?.rowsPerOp) : 'n/a',
     ...extra.map((k) => (r.observed[k] === undefined ? '—' : String(r.observed[k]))),
-    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+    fmtRatio(r.ratio, r.ratioInterval),
   ]);
   const textual = new Set([...scenario.columns, 'impl', ...extra.filter((k) => k === 'invariant')]);
   return { columns, numeric: columns.map((c) => !textual.has(c)), rows };
