@@ -1,0 +1,61 @@
+import {
+  type ImplementationMeta,
+  packageVersion,
+  type RepositoryOptions,
+  type ShopRepository,
+} from '@dal/core';
+import { SUPPORTED_BULK_METHODS } from './bulk';
+import { initOrm } from './orm';
+import { MikroOrmShopRepository } from './repository';
+
+export const meta: ImplementationMeta = {
+  id: 'mikroorm',
+  displayName: 'MikroORM (unit of work)',
+  kind: 'orm',
+  libraries: {
+    '@mikro-orm/core': packageVersion('@mikro-orm/core', import.meta.url),
+    '@mikro-orm/postgresql': packageVersion('@mikro-orm/postgresql', import.meta.url),
+  },
+  bulkMethods: SUPPORTED_BULK_METHODS,
+  escapeHatches: [
+    {
+      method: 'findCustomerByEmail',
+      reason:
+        'the partial unique index is on lower(email) and MikroORM has no lower() operator ($ilike misses the index and treats % and _ as wildcards): the condition key is a raw() lower(<alias>.email)',
+    },
+    {
+      method: 'softDeleteCustomer',
+      reason:
+        "deleted_at must come from the database clock and MikroORM has no now() value: nativeUpdate sets deletedAt to raw('now()')",
+    },
+    {
+      method: 'updateProductPrice',
+      reason:
+        "MikroORM’s version check needs the entity loaded (SELECT, then UPDATE ... WHERE version = <loaded> at flush) and the QueryBuilder has no increment: one QueryBuilder UPDATE ... WHERE id AND version RETURNING with raw('version + 1') and raw('now()') as values",
+    },
+    {
+      method: 'upsertProducts',
+      reason:
+        "upsertMany and merge(fields) only write `column = excluded.column`: the QueryBuilder INSERT ... ON CONFLICT (sku) merges raw excluded.* values plus raw('products.version + 1') and raw('now()')",
+    },
+    {
+      method: 'createOrder',
+      reason:
+        "orders.created_at has no column default and must be the database’s now(); a raw() value breaks em.create() and is not read back at flush: the order is a QueryBuilder INSERT with raw('now()') RETURNING id, created_at",
+    },
+    {
+      method: 'listOrdersKeyset',
+      reason:
+        'em.findByCursor compares created_at <= x AND (created_at < x OR id < y) with a millisecond Date: neither exact nor served by the index as a row value; the QueryBuilder takes the row-value predicate and the to_char() microsecond cursor column as raw fragments',
+    },
+    {
+      method: 'insertOrderItems/unnest',
+      reason:
+        'neither the QueryBuilder nor insertMany can select from unnest(...): INSERT ... SELECT FROM unnest(ARRAY[...]::int[], ...) through em.execute() in the transaction',
+    },
+  ],
+};
+
+export async function createRepository(options: RepositoryOptions): Promise<ShopRepository> {
+  return new MikroOrmShopRepository(await initOrm(options));
+}

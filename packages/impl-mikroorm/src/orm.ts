@@ -1,0 +1,22 @@
+import type { RepositoryOptions } from '@dal/core';
+import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { ENTITIES } from './entities';
+
+/**
+ * schema/ creates the tables: MikroORM never creates, checks or migrates anything here. `pool` goes to the
+ * knex/tarn pool MikroORM keeps node-postgres clients in (tarn, not pg.Pool: `max` is the contract's poolSize).
+ */
+export function initOrm(options: RepositoryOptions): Promise<MikroORM> {
+  return MikroORM.init({
+    driver: PostgreSqlDriver,
+    clientUrl: options.connectionString,
+    entities: ENTITIES,
+    pool: { min: 0, max: options.poolSize },
+    debug: false,
+    // the defaults would run `SELECT 1 FROM pg_database` (and CREATE DATABASE) at init
+    ensureDatabase: false,
+    // never let a forgotten fork fall back to the global EntityManager and its identity map
+    allowGlobalContext: false,
+    discovery: { warnWhenNoEntities: true },
+  });
+}
