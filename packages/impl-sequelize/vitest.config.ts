@@ -1,0 +1,3 @@
+import { databaseTestConfig } from '@dal/testkit/vitest-config';
+
+export default databaseTestConfig;
