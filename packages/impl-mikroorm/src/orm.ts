@@ -1,12 +1,13 @@
 import type { RepositoryOptions } from '@dal/core';
-import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ENTITIES } from './entities';
 
 /**
  * schema/ creates the tables: MikroORM never creates, checks or migrates anything here. `pool` goes to the
  * knex/tarn pool MikroORM keeps node-postgres clients in (tarn, not pg.Pool: `max` is the contract's poolSize).
+ * `overrides` is for tests that record the SQL (a logger).
  */
-export function initOrm(options: RepositoryOptions): Promise<MikroORM> {
+export function initOrm(options: RepositoryOptions, overrides: Partial<Options> = {}): Promise<MikroORM> {
   return MikroORM.init({
     driver: PostgreSqlDriver,
     clientUrl: options.connectionString,
@@ -18,5 +19,6 @@ export function initOrm(options: RepositoryOptions): Promise<MikroORM> {
     // never let a forgotten fork fall back to the global EntityManager and its identity map
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: true },
+    ...overrides,
   });
 }
