@@ -59,7 +59,12 @@ const methods: Record<BulkMethod, Inserter> = {
 };
 
 /** All or nothing: every method runs in one transaction, on the connection sql.begin reserved for it. */
-export async function insertOrderItems(sql: Sql, rows: NewOrderItem[], method: BulkMethod): Promise<number> {
-  await withTransaction(sql, (tx) => methods[method](tx, rows));
+export async function insertOrderItems(
+  sql: Sql,
+  acquireTimeoutMs: number,
+  rows: NewOrderItem[],
+  method: BulkMethod,
+): Promise<number> {
+  await withTransaction(sql, acquireTimeoutMs, (tx) => methods[method](tx, rows));
   return rows.length;
 }

@@ -1,4 +1,4 @@
-import type { RepositoryOptions } from '@dal/core';
+import { exactCents, type RepositoryOptions } from '@dal/core';
 import postgres from 'postgres';
 
 /** PostgreSQL type oids the code names: postgres.js takes a bare oid where it cannot infer a type. */
@@ -7,17 +7,14 @@ export const OID = { int4: 23, text: 25, int8: 20 } as const;
 /**
  * int8 (bigint columns, count(*)) as a JavaScript number. postgres.js returns int8 as a string unless a type
  * says otherwise (its own `postgres.BigInt` gives a BigInt); the contract wants numbers, and every amount it
- * accepts is a safe integer, so anything beyond 2^53 - 1 is an error rather than a silently rounded value.
+ * accepts is a safe integer, so a value beyond 2^53 - 1 fails the query (core's exactCents: ValidationError)
+ * rather than coming back rounded.
  */
 const int8: postgres.PostgresType<number> = {
   to: OID.int8,
   from: [OID.int8],
   serialize: (value: number) => String(value),
-  parse: (text: string) => {
-    const value = Number(text);
-    if (!Number.isSafeInteger(value)) throw new RangeError(`int8 ${text} is beyond Number.MAX_SAFE_INTEGER`);
-    return value;
-  },
+  parse: (text: string) => exactCents(text, 'int8 value'),
 };
 
 /**

@@ -4,6 +4,7 @@ import {
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
   chunks,
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -68,9 +69,11 @@ function orderFilter(sql: Queryable, filter: OrderFilter): (postgres.Fragment | 
 
 export class PostgresJsShopRepository implements ShopRepository {
   private readonly sql: Sql;
+  private readonly acquireTimeoutMs: number;
 
   constructor(options: RepositoryOptions) {
     this.sql = connect(options);
+    this.acquireTimeoutMs = options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
   }
 
   createCustomer(input: NewCustomer): Promise<Customer> {
@@ -139,7 +142,7 @@ export class PostgresJsShopRepository implements ShopRepository {
     return translated(async () => {
       const rows = validate.upsertProducts(input);
       if (rows.length === 0) return { affected: 0 };
-      return withTransaction(this.sql, async (tx) => {
+      return withTransaction(this.sql, this.acquireTimeoutMs, async (tx) => {
         let affected = 0;
         for (const chunk of chunks(rows)) {
           const { count } = await tx`INSERT INTO products ${tx(chunk, 'sku', 'name', 'priceCents', 'stock')}
@@ -157,7 +160,7 @@ export class PostgresJsShopRepository implements ShopRepository {
       const { customerId, items } = validate.newOrder(input);
       const sorted = [...items].sort((a, b) => a.productId - b.productId);
       const ints = (values: number[]) => this.sql.array(values, OID.int4);
-      return withTransaction(this.sql, async (tx) => {
+      return withTransaction(this.sql, this.acquireTimeoutMs, async (tx) => {
         const [customer] = await tx<CustomerSummary[]>`SELECT id, email, name FROM customers
           WHERE id = ${customerId} AND deleted_at IS NULL`;
         if (!customer) throw new NotFoundError('customer', customerId);
@@ -257,7 +260,7 @@ export class PostgresJsShopRepository implements ShopRepository {
     return translated(async () => {
       const valid = validate.orderItems(input, method, SUPPORTED_BULK_METHODS);
       if (valid.rows.length === 0) return 0;
-      return insertOrderItems(this.sql, valid.rows, valid.method);
+      return insertOrderItems(this.sql, this.acquireTimeoutMs, valid.rows, valid.method);
     });
   }
 
@@ -275,7 +278,7 @@ export class PostgresJsShopRepository implements ShopRepository {
     return translated(async () => {
       const request = validate.transfer(input);
       const { fromAccountId, toAccountId, amountCents, idempotencyKey } = request;
-      const created = await withTransaction(this.sql, async (tx) => {
+      const created = await withTransaction(this.sql, this.acquireTimeoutMs, async (tx) => {
         // Claim the key first: a concurrent duplicate waits here on the unique index until the first
         // transaction ends, then inserts nothing and falls through to the replay below.
         const [claim] = await tx<Transfer[]>`INSERT INTO transfers
