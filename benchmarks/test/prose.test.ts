@@ -1,0 +1,111 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Figures, fillProse, handTyped, num, PROSE_FILES, staleFigures } from '../src/prose';
+
+const figures = new Figures();
+
+describe('figures in prose come from the committed reference raw.json', () => {
+  for (const file of PROSE_FILES) {
+    const text = readFileSync(file, 'utf8');
+    const name = file.replace(/^.*\/(benchmarks\/results\/)?/, (m) =>
+      m.includes('results') ? 'benchmarks/results/' : '',
+    );
+
+    it(`${name}: every figure equals what the data says (pnpm --filter @dal/benchmarks prose fixes it)`, () => {
+      expect(text).toMatch(/<!--f:/);
+      expect(staleFigures(text, figures)).toEqual([]);
+    });
+
+    it(`${name}: no figure or ranking is typed by hand`, () => {
+      expect(handTyped(text)).toEqual([]);
+    });
+  }
+});
+
+describe('the prose checker', () => {
+  const ratio = '<!--f:ratio|default|point-read|getProduct|prisma-->';
+
+  it('catches a figure that disagrees with the data, and fills in the right one', () => {
+    const right = fillProse(`Prisma: ${ratio}?<!--/f-->.`, figures);
+    expect(right).toMatch(/^Prisma: <!--f:[^>]*-->\d\.\d\d× \(\d\.\d\d–\d\.\d\d\)<!--\/f-->\.$/);
+    expect(staleFigures(right, figures)).toEqual([]);
+    const tampered = right.replace(/-->\d\.\d\d×/, '-->1.01×');
+    expect(staleFigures(tampered, figures)).toHaveLength(1);
+  });
+
+  it('refuses keys that name nothing', () => {
+    expect(() => figures.value('ratio|default|point-read|getProduct|nosuchlib')).toThrow(/no result/);
+    expect(() => figures.value('ratio|elsewhere|point-read|getProduct|pg')).toThrow(/unknown run/);
+    expect(() => figures.value('median|default|point-read|getProduct|pg')).toThrow(/unknown figure kind/);
+    expect(() => figures.value('ratio|default|point-read|getProduct|pg')).toThrow(/no ratio to raw pg/);
+  });
+
+  it('ranks two libraries only when their intervals do not overlap', () => {
+    // a results directory of its own: kysely and drizzle overlap, prisma is far behind both
+    const dir = mkdtempSync(join(tmpdir(), 'dal-prose-'));
+    try {
+      const rounds = (base: number) =>
+        [1, 1.05, 0.95, 1.02, 0.98, 1.04, 0.96, 1.01, 0.99, 1.03].map((f) => base * f);
+      const result = (impl: string, ops: number[]) => ({
+        case: 'getProduct',
+        labels: {},
+        impl,
+        concurrency: 1,
+        stats: { samples: 500, mean: 1, p50: 1, p99: 1 },
+        roundOpsPerSec: ops,
+        rate: null,
+        counts: null,
+      });
+      mkdirSync(join(dir, 'reference-default'));
+      writeFileSync(
+        join(dir, 'reference-default', 'raw.json'),
+        JSON.stringify({
+          scenarios: [
+            {
+              scenario: 'point-read',
+              results: [
+                result('pg', rounds(3000)),
+                result('kysely', rounds(2000)),
+                result('drizzle', rounds(2040).reverse()),
+                result('prisma', rounds(1000)),
+              ],
+            },
+          ],
+        }),
+      );
+      const own = new Figures(`${dir}/`);
+      expect(own.value('vs|default|point-read|getProduct|drizzle|kysely')).toBe('level with');
+      expect(own.value('vs|default|point-read|getProduct|prisma|kysely')).toBe('slower than');
+      expect(own.value('vs|default|point-read|getProduct|kysely|prisma')).toBe('faster than');
+      expect(own.value('factor|default|point-read|getProduct|kysely|point-read|getProduct|drizzle')).toBe(
+        '≈ 1×',
+      );
+      expect(own.value('factor|default|point-read|getProduct|pg|point-read|getProduct|prisma')).toBe('3.0×');
+      expect(own.value('ratio|default|point-read|getProduct|kysely')).toBe('1.50× (1.50–1.50)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('flags figures with units and rankings outside markers, code and links', () => {
+    expect(handTyped('raw pg 0.375 ms, Drizzle 1.43×, 68% of pgbench, faster than Kysely')).toEqual([
+      '0.375 ms',
+      '1.43×',
+      '68%',
+      'faster than',
+    ]);
+    expect(handTyped('`1.43×` and [x](a/1.5×) and <!--f:k-->2×<!--/f--> with a 1 ms latency')).toEqual([]);
+  });
+
+  it('writes three significant digits with thousands separators', () => {
+    expect([num(25_512), num(5_449.6), num(71.04), num(0.9312), num(138.2)]).toEqual([
+      '25,500',
+      '5,450',
+      '71',
+      '0.931',
+      '138',
+    ]);
+  });
+});
