@@ -1,16 +1,10 @@
-import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { type BulkMethod, chunks, type NewOrderItem } from '@dal/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { OrderItem } from './entities';
 import { withTransaction } from './transaction';
 
 /** No COPY: MikroORM exposes its transaction as a knex Transaction, with no public way to its pg client. */
 export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ['loop', 'batch', 'unnest'];
-
-/**
- * Rows per INSERT: MikroORM inlines values into the SQL text (no bind parameters at all), but the contract
- * chunks below the 65,535-parameter limit a parameterised INSERT has: 10,000 rows x 4 columns.
- */
-const BATCH_ROWS = 10_000;
 
 /** The relations as references by id: no entity is loaded to insert a row. */
 const itemData = (r: NewOrderItem) => ({
@@ -29,9 +23,9 @@ const methods: Record<Exclude<BulkMethod, 'copy'>, Inserter> = {
     for (const row of rows) await em.insert(OrderItem, itemData(row));
   },
   async batch(em, rows) {
-    for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-      await em.insertMany(OrderItem, rows.slice(start, start + BATCH_ROWS).map(itemData));
-    }
+    // INSERT_CHUNK_ROWS (10,000) rows a statement: MikroORM inlines the values into the SQL text, so no
+    // bind-parameter limit applies, but every library sends the same statements
+    for (const chunk of chunks(rows)) await em.insertMany(OrderItem, chunk.map(itemData));
   },
   async unnest(em, rows) {
     // escape hatch: insertOrderItems/unnest: neither the QueryBuilder nor insertMany can select from

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '@dal/core';
+import { exactCents, type OrderStatus } from '@dal/core';
 import { BigIntType, Collection, EntitySchema, OptionalProps, type Ref } from '@mikro-orm/core';
 
 // Entity classes plus EntitySchema definitions with every type spelled out: nothing depends on decorator
@@ -11,9 +11,7 @@ export class SafeBigIntType extends BigIntType<'number'> {
     super('number');
   }
   override convertToJSValue(value: string | null | undefined): number {
-    const n = super.convertToJSValue(value) as number;
-    if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${value} is beyond Number.MAX_SAFE_INTEGER`);
-    return n;
+    return exactCents(value as string);
   }
 }
 

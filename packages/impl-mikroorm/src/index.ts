@@ -5,6 +5,7 @@ import {
   type ShopRepository,
 } from '@dal/core';
 import { SUPPORTED_BULK_METHODS } from './bulk';
+import { translateMikroOrmError, translatingErrors } from './errors';
 import { initOrm } from './orm';
 import { MikroOrmShopRepository } from './repository';
 
@@ -57,5 +58,9 @@ export const meta: ImplementationMeta = {
 };
 
 export async function createRepository(options: RepositoryOptions): Promise<ShopRepository> {
-  return new MikroOrmShopRepository(await initOrm(options));
+  try {
+    return translatingErrors(new MikroOrmShopRepository(await initOrm(options)));
+  } catch (error) {
+    throw translateMikroOrmError(error);
+  }
 }

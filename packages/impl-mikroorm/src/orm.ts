@@ -1,4 +1,4 @@
-import type { RepositoryOptions } from '@dal/core';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ENTITIES } from './entities';
 
@@ -12,8 +12,15 @@ export function initOrm(options: RepositoryOptions, overrides: Partial<Options> 
     driver: PostgreSqlDriver,
     clientUrl: options.connectionString,
     entities: ENTITIES,
-    pool: { min: 0, max: options.poolSize },
+    pool: {
+      min: 0,
+      max: options.poolSize,
+      // tarn's wait for a free connection; knex turns an expiry into KnexTimeoutError (UNAVAILABLE)
+      acquireTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+    },
     debug: false,
+    // no eager `select 1` at init (and no error log line for an unreachable server): the first query connects
+    connect: false,
     // the defaults would run `SELECT 1 FROM pg_database` (and CREATE DATABASE) at init
     ensureDatabase: false,
     // never let a forgotten fork fall back to the global EntityManager and its identity map

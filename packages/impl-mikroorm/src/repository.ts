@@ -3,12 +3,13 @@ import {
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
-  constraintError,
-  encodeCursor,
+  checkCredit,
+  chunks,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
   type KeysetQuery,
+  keysetPage,
   type LoadStrategy,
   type NewCustomer,
   type NewOrder,
@@ -34,12 +35,10 @@ import {
 import { LockMode, type MikroORM, raw } from '@mikro-orm/postgresql';
 import { insertOrderItems, SUPPORTED_BULK_METHODS } from './bulk';
 import * as entities from './entities';
+import { translateMikroOrmError } from './errors';
 import { loadOrderDetails, NEWEST_FIRST } from './loading';
 import { toAccount, toCustomer, toItem, toOrder, toProduct, toTransfer } from './rows';
 import { withTransaction } from './transaction';
-
-/** Rows per INSERT ... ON CONFLICT statement, as for the bulk insert (4 columns a row). */
-const UPSERT_CHUNK = 10_000;
 
 /** The optional order filter as a find condition (only the keys that are set). */
 function orderWhere(filter: OrderFilter): { customer?: number; status?: OrderStatus } {
@@ -48,9 +47,6 @@ function orderWhere(filter: OrderFilter): { customer?: number; status?: OrderSta
     ...(filter.status !== undefined && { status: filter.status }),
   };
 }
-
-/** A database error as the contract's error where it names one (constraint names of schema/). */
-const translate = (error: unknown): unknown => constraintError(error) ?? error;
 
 export class MikroOrmShopRepository implements ShopRepository {
   constructor(private readonly orm: MikroORM) {}
@@ -70,7 +66,7 @@ export class MikroOrmShopRepository implements ShopRepository {
       // the unit of work's INSERT ... RETURNING "id", "created_at" (the defaultRaw column) fills the entity
       await em.flush();
     } catch (error) {
-      throw translate(error);
+      throw translateMikroOrmError(error);
     }
     return toCustomer(customer);
   }
@@ -136,12 +132,13 @@ export class MikroOrmShopRepository implements ShopRepository {
     if (rows.length === 0) return { affected: 0 };
     return withTransaction(this.orm, async (em) => {
       let affected = 0;
-      for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
+      // INSERT_CHUNK_ROWS rows a statement, as for the bulk insert
+      for (const chunk of chunks(rows)) {
         // escape hatch: upsertProducts: upsertMany and merge(fields) only write `column = excluded.column`;
         // the version bump and updated_at are raw values in merge({ ... })
         const result = await em
           .createQueryBuilder(entities.Product)
-          .insert(rows.slice(start, start + UPSERT_CHUNK))
+          .insert(chunk)
           .onConflict('sku')
           .merge({
             name: raw('excluded.name'),
@@ -253,17 +250,17 @@ export class MikroOrmShopRepository implements ShopRepository {
     if (position) {
       select.andWhere('(o.created_at, o.id) < (?::timestamptz, ?)', [position.createdAt, position.id]);
     }
-    // one row more than the page tells whether a next page exists, without an extra round trip
+    // one row more than the page tells whether a next page exists (keysetPage)
     const rows = await select
       .orderBy(NEWEST_FIRST)
       .limit(pageSize + 1)
       .execute<Array<entities.Order & { cursor_at: string }>>('all');
-    const orders = rows.map((row) => ({ row, order: em.map(entities.Order, row) }));
-    const last = orders.length > pageSize ? orders[pageSize - 1] : undefined;
-    return {
-      items: orders.slice(0, pageSize).map(({ order }) => toOrder(order)),
-      nextCursor: last ? encodeCursor({ createdAt: last.row.cursor_at, id: last.order.id }) : null,
-    };
+    return keysetPage(
+      rows,
+      pageSize,
+      (row) => toOrder(em.map(entities.Order, row)),
+      (row) => ({ createdAt: row.cursor_at, id: row.id }),
+    );
   }
 
   async countOrders(filter: OrderFilter = {}): Promise<number> {
@@ -276,7 +273,7 @@ export class MikroOrmShopRepository implements ShopRepository {
     try {
       return await insertOrderItems(this.orm, valid.rows, valid.method);
     } catch (error) {
-      throw translate(error);
+      throw translateMikroOrmError(error);
     }
   }
 
@@ -315,6 +312,7 @@ export class MikroOrmShopRepository implements ShopRepository {
           .execute<Array<{ id: number; createdAt: Date }>>('all');
         if (!claim) return null;
         if (from.balanceCents < amountCents) throw new InsufficientFundsError(fromAccountId, amountCents);
+        checkCredit(toAccountId, to.balanceCents, amountCents);
         // the unit of work writes both balances at flush, with Account's version check and bump
         from.balanceCents -= amountCents;
         to.balanceCents += amountCents;
@@ -322,7 +320,7 @@ export class MikroOrmShopRepository implements ShopRepository {
       });
       if (created) return created;
     } catch (error) {
-      throw translate(error);
+      throw translateMikroOrmError(error);
     }
     const original = await this.fork().findOneOrFail(entities.Transfer, { idempotencyKey });
     return replayedTransfer(toTransfer(original), request);
