@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import {
   type ImplementationMeta,
   packageVersion,
@@ -9,6 +11,11 @@ import { translateMikroOrmError, translatingErrors } from './errors';
 import { initOrm } from './orm';
 import { MikroOrmShopRepository } from './repository';
 
+/** The file URL of `name` as `fromUrl` resolves it: MikroORM brings its own knex and pg (pinned by it). */
+const resolved = (name: string, fromUrl: string) => pathToFileURL(createRequire(fromUrl).resolve(name)).href;
+const driverUrl = resolved('@mikro-orm/postgresql', import.meta.url);
+const knexUrl = resolved('@mikro-orm/knex', driverUrl);
+
 export const meta: ImplementationMeta = {
   id: 'mikroorm',
   displayName: 'MikroORM (unit of work)',
@@ -16,6 +23,9 @@ export const meta: ImplementationMeta = {
   libraries: {
     '@mikro-orm/core': packageVersion('@mikro-orm/core', import.meta.url),
     '@mikro-orm/postgresql': packageVersion('@mikro-orm/postgresql', import.meta.url),
+    '@mikro-orm/knex': packageVersion('@mikro-orm/knex', driverUrl),
+    knex: packageVersion('knex', knexUrl),
+    pg: packageVersion('pg', driverUrl),
   },
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [
