@@ -25,7 +25,6 @@ export function initOrm(options: RepositoryOptions, overrides: Partial<Options> 
     ensureDatabase: false,
     // never let a forgotten fork fall back to the global EntityManager and its identity map
     allowGlobalContext: false,
-    discovery: { warnWhenNoEntities: true },
     ...overrides,
   });
 }

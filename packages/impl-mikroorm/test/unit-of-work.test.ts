@@ -157,6 +157,17 @@ test('createOrder: locks, then one flush writes the items in one INSERT and ever
   expect(statements[5]).not.toMatch(/version/);
 });
 
+test('createCustomer: the flush of one INSERT still runs in an implicit transaction (BEGIN, INSERT ... RETURNING, COMMIT)', async () => {
+  const statements = await statementsOf(() => repo.createCustomer({ email: 'uow@example.com', name: 'Uow' }));
+  expect(statements).toEqual([
+    'begin',
+    expect.stringMatching(
+      /^insert into "customers" \("email", "name"\) values \('uow@example\.com', 'Uow'\) returning "id", "created_at"$/,
+    ),
+    'commit',
+  ]);
+});
+
 test('updateProductPrice is one UPDATE ... WHERE id AND version RETURNING; transfer locks before it claims the key', async () => {
   const cas = await statementsOf(() =>
     repo.updateProductPrice({ id: BASE.products.gadget.id, priceCents: 5, expectedVersion: 1 }),
