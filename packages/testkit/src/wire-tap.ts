@@ -11,6 +11,11 @@ export interface WireTap {
   url: string;
   /** Every Parse message sent through the tap so far, in order (clear it with `parses.length = 0`). */
   parses: ParseMessage[];
+  /**
+   * The SQL of every simple-protocol Query message so far (a library that writes the values into the SQL
+   * text sends no Parse at all); clear it with `queries.length = 0`.
+   */
+  queries: string[];
   close(): Promise<void>;
 }
 
@@ -18,12 +23,16 @@ export interface WireTap {
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const PARSE = 0x50; // 'P'
+const QUERY = 0x51; // 'Q'
 
 /**
  * Reads the frontend's side of the PostgreSQL protocol as it passes: the untyped startup messages first,
- * then typed messages (1-byte type, 4-byte length that counts itself), recording each Parse.
+ * then typed messages (1-byte type, 4-byte length that counts itself), recording each Parse and Query.
  */
-function frontendReader(onParse: (message: ParseMessage) => void): (chunk: Buffer) => void {
+function frontendReader(
+  onParse: (message: ParseMessage) => void,
+  onQuery: (text: string) => void,
+): (chunk: Buffer) => void {
   let buffer = Buffer.alloc(0);
   let started = false;
   return (chunk) => {
@@ -50,6 +59,7 @@ function frontendReader(onParse: (message: ParseMessage) => void): (chunk: Buffe
           text: buffer.toString('utf8', nameEnd + 1, textEnd),
         });
       }
+      if (buffer[0] === QUERY) onQuery(buffer.toString('utf8', 5, buffer.indexOf(0, 5)));
       buffer = buffer.subarray(1 + length);
     }
   };
@@ -62,13 +72,17 @@ function frontendReader(onParse: (message: ParseMessage) => void): (chunk: Buffe
  */
 export async function startWireTap(targetUrl: string): Promise<WireTap> {
   const parses: ParseMessage[] = [];
+  const queries: string[] = [];
   const proxy = await startTcpProxy(targetUrl, (client, upstream) => {
     client.on(
       'data',
-      frontendReader((message) => parses.push(message)),
+      frontendReader(
+        (message) => parses.push(message),
+        (text) => queries.push(text),
+      ),
     );
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  return { url: proxy.url, parses, close: proxy.close };
+  return { url: proxy.url, parses, queries, close: proxy.close };
 }
