@@ -259,10 +259,13 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
   // Round 0 warms up and is thrown away: the scenario's process is new, and whichever task ran first
   // would otherwise pay for V8 compiling the code every library shares (node-postgres).
   const warmUp: Profile = { ...profile, time: profile.warmupTime, iterations: 1 };
+  // a round's own warm-up refreshes what the other implementations' turns evicted: its time, or one call of a
+  // task slower than that (two calls of an OFFSET page 10,000 were a quarter of the run's pagination time)
   const timed: Profile = {
     ...profile,
     time: roundTime(scenario, profile),
     warmupTime: profile.roundWarmupTime,
+    warmupIterations: 1,
   };
   // A slow task (one that sets its own minimum of timed calls, e.g. a 10,000-row insert) has been called by
   // its verification and its count by then: it skips the warm-up round, and its rounds time it without a
@@ -361,7 +364,8 @@ export async function runScenarios(setup: RunSetup, plans: Planned[]): Promise<S
 /** The harness's own cost: an empty task through the same measurement. */
 export async function harnessOverhead(profile: Profile, signal: AbortSignal): Promise<Stats> {
   const phases: Phase[] = [];
-  for (let round = 0; round < profile.rounds; round++) {
+  // an empty task yields millions of samples per round: three rounds describe it well enough
+  for (let round = 0; round < Math.min(3, profile.rounds); round++) {
     phases.push(await measure({ run: async () => {} }, profile, signal));
   }
   return summarize(phases.flatMap((p) => p.samples));
