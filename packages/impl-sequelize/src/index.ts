@@ -23,7 +23,7 @@ export const meta: ImplementationMeta = {
     {
       method: 'upsertProducts',
       reason:
-        'bulkCreate({ updateOnDuplicate }) renders only `column=EXCLUDED.column`, which cannot bump the version; `"version"="products"."version"+1` is appended to the DO UPDATE SET list of the INSERT ... ON CONFLICT that Sequelize’s own query generator rendered',
+        'bulkCreate({ updateOnDuplicate }) renders only `column = EXCLUDED.column` and cannot write version = products.version + 1: the INSERT ... ON CONFLICT is written whole and sent with sequelize.query and bind parameters',
     },
     {
       method: 'insertOrderItems/unnest',

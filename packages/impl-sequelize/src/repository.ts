@@ -138,9 +138,7 @@ export class SequelizeShopRepository implements ShopRepository {
   async upsertProducts(input: ProductUpsert[]): Promise<{ affected: number }> {
     const rows = validate.upsertProducts(input);
     if (rows.length === 0) return { affected: 0 };
-    const affected = await withTransaction(this.sequelize, (t) =>
-      upsertProducts(this.sequelize, this.m, t, rows),
-    );
+    const affected = await withTransaction(this.sequelize, (t) => upsertProducts(this.sequelize, t, rows));
     return { affected };
   }
 
