@@ -20,7 +20,7 @@ export function translateMikroOrmError(error: unknown): unknown {
  * The repository with every method's rejection passed through translateMikroOrmError, so no path (a pool
  * timeout in a point read, a connection dropped mid-transaction) lets a MikroORM or knex error through.
  */
-export function translatingErrors(repository: ShopRepository): ShopRepository {
+export function translatingMikroOrmErrors(repository: ShopRepository): ShopRepository {
   return new Proxy(repository, {
     get(target, key) {
       const value = Reflect.get(target, key, target);

@@ -7,7 +7,7 @@ import {
   type ShopRepository,
 } from '@dal/core';
 import { SUPPORTED_BULK_METHODS } from './bulk';
-import { translateMikroOrmError, translatingErrors } from './errors';
+import { translateMikroOrmError, translatingMikroOrmErrors } from './errors';
 import { initOrm } from './orm';
 import { MikroOrmShopRepository } from './repository';
 
@@ -69,7 +69,7 @@ export const meta: ImplementationMeta = {
 
 export async function createRepository(options: RepositoryOptions): Promise<ShopRepository> {
   try {
-    return translatingErrors(new MikroOrmShopRepository(await initOrm(options)));
+    return translatingMikroOrmErrors(new MikroOrmShopRepository(await initOrm(options)));
   } catch (error) {
     throw translateMikroOrmError(error);
   }
