@@ -6,7 +6,7 @@ import type { ScenarioReport } from '../src/runner';
 const result = (impl: string, pool: number, statements: string, opsPerSec: number) => ({
   impl,
   labels: { pool, statements, callers: 64 },
-  stats: { opsPerSec },
+  opsPerSec,
 });
 const pooling = {
   scenario: { id: 'pooling' },
