@@ -124,7 +124,9 @@ export const OrderSchema = new EntitySchema<Order>({
     status: text('status'),
     totalCents: integer('total_cents'),
     createdAt: timestamptz('created_at'),
-    items: { kind: '1:m', entity: () => OrderItem, mappedBy: 'order' },
+    // the collection's order belongs to the mapping: every load of it (Collection.load(), select-in, joined)
+    // sorts by id, whatever order the rows have on disk
+    items: { kind: '1:m', entity: () => OrderItem, mappedBy: 'order', orderBy: { id: 'asc' } },
   },
 });
 

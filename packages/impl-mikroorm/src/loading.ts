@@ -21,7 +21,7 @@ async function naive(em: EntityManager, query: Query): Promise<OrderDetails[]> {
   const orders = await em.find(Order, byCustomer(query), { orderBy: NEWEST_FIRST, limit: query.limit });
   for (const order of orders) {
     await order.customer.load();
-    await order.items.load({ orderBy: { id: 'asc' } });
+    await order.items.load();
     for (const item of order.items) await item.product.load();
   }
   return orders.map(toOrderDetails);
@@ -29,15 +29,14 @@ async function naive(em: EntityManager, query: Query): Promise<OrderDetails[]> {
 
 /**
  * `populate` with the 'select-in' strategy: the orders, then one `WHERE id IN (...)` query per relation level
- * (customers, items, products), stitched by the identity map. The items' order goes in `populateOrderBy`:
- * in `orderBy` it would join the items into the first query to sort by them.
+ * (customers, items, products), stitched by the identity map. The items' order comes from the mapping
+ * (`orderBy` of Order.items): in this `orderBy` it would join the items into the first query to sort by them.
  */
 async function batched(em: EntityManager, query: Query): Promise<OrderDetails[]> {
   const orders = await em.find(Order, byCustomer(query), {
     populate: RELATIONS,
     strategy: 'select-in',
     orderBy: NEWEST_FIRST,
-    populateOrderBy: { items: { id: 'asc' } },
     limit: query.limit,
   });
   return orders.map(toOrderDetails);
@@ -63,7 +62,7 @@ async function joined(em: EntityManager, query: Query): Promise<OrderDetails[]> 
     {
       populate: RELATIONS,
       strategy: 'joined',
-      orderBy: { ...NEWEST_FIRST, items: { id: 'asc' } },
+      orderBy: NEWEST_FIRST,
     },
   );
   return orders.map(toOrderDetails);
