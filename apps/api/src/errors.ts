@@ -11,7 +11,11 @@ export const STATUS_OF: Record<DalErrorCode, number> = {
   INSUFFICIENT_FUNDS: 422,
   VALIDATION: 400,
   INVALID_CURSOR: 400,
+  UNAVAILABLE: 503,
 };
+
+/** Seconds a client is told to wait before retrying a 503 (Retry-After). */
+export const RETRY_AFTER_SECONDS = 1;
 
 /** An HTTP-level failure that no repository method raises (e.g. a missing precondition header). */
 export class HttpError extends Error {
@@ -26,7 +30,11 @@ export class HttpError extends Error {
 }
 
 function classify(error: unknown): { status: number; code: string; message: string } {
-  if (isDalError(error)) return { status: STATUS_OF[error.code], code: error.code, message: error.message };
+  if (isDalError(error)) {
+    // the driver's own words (host, port, SQLSTATE text) stay in the log, not in the response
+    const message = error.retryable ? 'the database is unavailable or timed out; retry later' : error.message;
+    return { status: STATUS_OF[error.code], code: error.code, message };
+  }
   if (error instanceof HttpError)
     return { status: error.statusCode, code: error.code, message: error.message };
   const fastifyError = error as Partial<FastifyError>;
@@ -43,6 +51,7 @@ function classify(error: unknown): { status: number; code: string; message: stri
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { status, code, message } = classify(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.status(status).send({ error: code, message });
 }
 

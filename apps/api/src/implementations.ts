@@ -1,4 +1,4 @@
-import { IMPLEMENTATIONS, type ImplementationModule } from '@dal/benchmarks/registry';
+import { IMPLEMENTATIONS, type ImplementationModule } from '@dal/registry';
 
 export const IMPLEMENTATION_IDS = IMPLEMENTATIONS.map((i) => i.id);
 

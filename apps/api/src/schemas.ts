@@ -94,7 +94,8 @@ export const SHARED_SCHEMAS = [
 
 export const ref = (name: (typeof SHARED_SCHEMAS)[number]['$id']) => ({ $ref: `${name}#` }) as const;
 
+/** The error responses of a route; every route may also answer 503 UNAVAILABLE (with Retry-After). */
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, ref('Error')]));
+  Object.fromEntries([...statuses, 503].map((status) => [status, ref('Error')]));
 
 export const idParams = object({ id });

@@ -399,6 +399,27 @@ describe('errors and docs', () => {
     }
   });
 
+  test('a database that cannot be reached is a 503 UNAVAILABLE with Retry-After, without the driver message', async () => {
+    const unreachable = createRepository({
+      connectionString: 'postgres://dal:hunter2@127.0.0.1:1/dal',
+      poolSize: 1,
+      acquireTimeoutMs: 2_000,
+    });
+    const down = buildApp({ repository: unreachable });
+    try {
+      const response = await down.inject({ method: 'GET', url: '/products/1' });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.json()).toEqual({
+        error: 'UNAVAILABLE',
+        message: 'the database is unavailable or timed out; retry later',
+      });
+    } finally {
+      await down.close();
+      await unreachable.close();
+    }
+  });
+
   test('/docs serves the Swagger UI and /docs/json the OpenAPI document with every route', async () => {
     const html = await call('GET', '/docs');
     expect(html.statusCode).toBe(200);

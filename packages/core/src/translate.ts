@@ -1,4 +1,5 @@
 import { ConflictError, type DalError, isDalError, NotFoundError, UnavailableError } from './errors';
+import type { ShopRepository } from './repository';
 import { isUnavailableSqlState, pgErrorOf, SQLSTATE } from './sql-state';
 
 const FOREIGN_KEYS: Record<string, string> = {
@@ -42,14 +43,14 @@ const SOCKET_CODES = new Set([
 
 /**
  * node-postgres and pg-pool report a dropped connection and an acquire timeout with a plain Error and no
- * code; these messages are all they give.
+ * code; these messages are all they give (Knex puts the SQL in front: "ROLLBACK - Connection terminated ...").
  */
 const CONNECTION_MESSAGES = [
-  /^Connection terminated/, // pg: the server closed the socket (pg_terminate_backend, restart)
-  /^timeout exceeded when trying to connect$/, // pg-pool: connectionTimeoutMillis passed, no client free
-  /^Client has encountered a connection error and is not queryable$/,
-  /^Client was closed and is not queryable$/,
-  /^Query read timeout$/,
+  /Connection terminated/, // pg: the server closed the socket (pg_terminate_backend, restart)
+  /timeout exceeded when trying to connect$/, // pg-pool: connectionTimeoutMillis passed, no client free
+  /Client has encountered a connection error and is not queryable$/,
+  /Client was closed and is not queryable$/,
+  /Query read timeout$/,
 ];
 
 /**
@@ -145,4 +146,48 @@ export function translateError(error: unknown): unknown {
     return new UnavailableError(`the database is unavailable or timed out: ${message}`, { cause: error });
   }
   return prismaFallback(error) ?? error;
+}
+
+/** Every method of ShopRepository (the compiler checks the list is complete). */
+export const SHOP_REPOSITORY_METHODS = [
+  'createCustomer',
+  'getCustomer',
+  'findCustomerByEmail',
+  'softDeleteCustomer',
+  'getProduct',
+  'updateProductPrice',
+  'upsertProducts',
+  'createOrder',
+  'recentOrdersWithDetails',
+  'listOrdersOffset',
+  'listOrdersKeyset',
+  'countOrders',
+  'insertOrderItems',
+  'getAccount',
+  'transfer',
+  'close',
+] as const satisfies readonly (keyof ShopRepository)[];
+
+type Missing = Exclude<keyof ShopRepository, (typeof SHOP_REPOSITORY_METHODS)[number]>;
+const complete: Missing extends never ? true : Missing = true;
+void complete;
+
+/**
+ * The repository with every method's rejection passed through translateError, so that no path (a pool
+ * acquire timeout in a point read, a connection dropped mid-query in any method) lets a library error
+ * through. Each implementation's createRepository returns its repository wrapped by this.
+ */
+export function translatingErrors(repository: ShopRepository): ShopRepository {
+  const wrapped: Partial<Record<keyof ShopRepository, unknown>> = {};
+  for (const name of SHOP_REPOSITORY_METHODS) {
+    const method = repository[name] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await method.apply(repository, args);
+      } catch (error) {
+        throw translateError(error);
+      }
+    };
+  }
+  return wrapped as ShopRepository;
 }

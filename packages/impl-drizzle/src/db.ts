@@ -1,4 +1,4 @@
-import type { RepositoryOptions } from '@dal/core';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema';
@@ -9,10 +9,17 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** The node-postgres pool and Drizzle over it; no logger, so no statement logging. */
 export function connect(options: RepositoryOptions): { pool: pg.Pool; db: Db } {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+  });
   // An idle connection the server ends (restart, pg_terminate_backend) is dropped by the pool, which then
   // emits 'error'; without a listener that would crash the process although no operation was affected.
   pool.on('error', () => {});
+  // the same for a checked-out client: the statement in flight fails with the error, which then is also
+  // emitted on the client, where the pool does not listen while it is checked out
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { pool, db: drizzle({ client: pool, schema }) };
 }
 

@@ -3,6 +3,7 @@ import {
   packageVersion,
   type RepositoryOptions,
   type ShopRepository,
+  translatingErrors,
 } from '@dal/core';
 import { SUPPORTED_BULK_METHODS } from './bulk';
 import { DrizzleShopRepository } from './repository';
@@ -68,5 +69,5 @@ export const meta: ImplementationMeta = {
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {
-  return new DrizzleShopRepository(options);
+  return translatingErrors(new DrizzleShopRepository(options));
 }

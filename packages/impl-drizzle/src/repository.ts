@@ -3,8 +3,9 @@ import {
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
-  constraintError,
+  checkCredit,
   encodeCursor,
+  exactCents,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -28,6 +29,7 @@ import {
   type ShopRepository,
   type Transfer,
   type TransferRequest,
+  translateError,
   VersionConflictError,
   validate,
 } from '@dal/core';
@@ -70,7 +72,7 @@ export class DrizzleShopRepository implements ShopRepository {
       const [customer] = await this.db.insert(customers).values(values).returning(customerColumns);
       return customer!;
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
   }
 
@@ -276,7 +278,7 @@ export class DrizzleShopRepository implements ShopRepository {
     try {
       return await insertOrderItems(this.db, this.pool, valid.rows, valid.method);
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
   }
 
@@ -310,7 +312,11 @@ export class DrizzleShopRepository implements ShopRepository {
           .for('no key update');
         const from = locked.find((a) => a.id === fromAccountId);
         if (!from) throw new NotFoundError('account', fromAccountId);
-        if (from.balanceCents < amountCents) throw new InsufficientFundsError(fromAccountId, amountCents);
+        if (exactCents(from.balanceCents, 'balance') < amountCents)
+          throw new InsufficientFundsError(fromAccountId, amountCents);
+        const to = locked.find((a) => a.id === toAccountId);
+        // the credit must leave a balance the contract's numbers hold exactly
+        if (to) checkCredit(toAccountId, exactCents(to.balanceCents, 'balance'), amountCents);
         // escape hatch: transfer: no CASE builder or increment: one UPDATE moves the money with
         // sql`balance_cents + CASE id WHEN ... END` and bumps sql`version + 1`
         const delta = new Map([
@@ -328,7 +334,7 @@ export class DrizzleShopRepository implements ShopRepository {
       });
       if (created) return created;
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
     const [original] = await this.db
       .select(transferColumns)

@@ -1,8 +1,8 @@
-import { ORDER_STATUSES } from '@dal/core';
+import { exactCents, ORDER_STATUSES } from '@dal/core';
 import { relations, sql } from 'drizzle-orm';
 import {
-  bigint,
   check,
+  customType,
   foreignKey,
   index,
   integer,
@@ -18,6 +18,15 @@ import { lower } from './expressions';
 
 /** Timestamps are timestamptz(6) read as Date objects (milliseconds: the cursor reads the exact text). */
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 6 });
+
+/**
+ * int8 money as a number: node-postgres returns int8 as a string to stay exact, and bigint's mode 'number'
+ * would round anything beyond 2^53 silently; this refuses it (ValidationError) instead.
+ */
+const cents = customType<{ data: number; driverData: string }>({
+  dataType: () => 'bigint',
+  fromDriver: (value) => exactCents(value, 'amount'),
+});
 
 export const customers = pgTable(
   'customers',
@@ -96,8 +105,7 @@ export const accounts = pgTable(
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     customerId: integer('customer_id').notNull().unique('accounts_customer_id_key'),
-    // mode 'number': node-postgres returns int8 as a string; every amount the contract accepts is a safe integer
-    balanceCents: bigint('balance_cents', { mode: 'number' }).notNull(),
+    balanceCents: cents('balance_cents').notNull(),
     version: integer('version').notNull().default(1),
   },
   (t) => [
@@ -116,7 +124,7 @@ export const transfers = pgTable(
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     fromAccountId: integer('from_account_id').notNull(),
     toAccountId: integer('to_account_id').notNull(),
-    amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
+    amountCents: cents('amount_cents').notNull(),
     idempotencyKey: text('idempotency_key').notNull().unique('transfers_idempotency_key_key'),
     createdAt: instant('created_at').notNull().defaultNow(),
   },

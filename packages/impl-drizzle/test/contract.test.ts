@@ -1,5 +1,5 @@
 import { describeShopContract } from '@dal/testkit';
 import { createRepository, meta } from '../src/index';
-import { knownGaps } from '../src/known-gaps';
+import { knownGaps } from './known-gaps';
 
 describeShopContract(meta, createRepository, { knownGaps });

@@ -3,6 +3,7 @@ import {
   packageVersion,
   type RepositoryOptions,
   type ShopRepository,
+  translatingErrors,
 } from '@dal/core';
 import { SUPPORTED_BULK_METHODS } from './bulk';
 import { KnexShopRepository } from './repository';
@@ -54,5 +55,5 @@ export const meta: ImplementationMeta = {
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {
-  return new KnexShopRepository(options);
+  return translatingErrors(new KnexShopRepository(options));
 }

@@ -3,8 +3,10 @@ import {
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
-  constraintError,
+  checkCredit,
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
   encodeCursor,
+  exactCents,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -28,11 +30,12 @@ import {
   type ShopRepository,
   type Transfer,
   type TransferRequest,
+  translateError,
   VersionConflictError,
   validate,
 } from '@dal/core';
 import knex, { type Knex } from 'knex';
-import type pg from 'pg';
+import pg from 'pg';
 import { insertOrderItems, SUPPORTED_BULK_METHODS } from './bulk';
 import { loadOrderDetails } from './loading';
 import {
@@ -73,15 +76,23 @@ function orderFilter(filter: OrderFilter): Partial<Pick<OrderRow, 'customer_id' 
 
 export class KnexShopRepository implements ShopRepository {
   private readonly db: Knex;
+  private readonly pool: pg.Pool;
   private readonly prepared: boolean;
 
   constructor(options: RepositoryOptions) {
-    this.db = knex({
-      client: 'pg',
-      connection: options.connectionString,
-      pool: { min: 0, max: options.poolSize },
-      debug: false,
+    // Knex 3.3's connectionPool: the same pg.Pool every other library runs on (not Knex's tarn pool), so
+    // the pool-size comparison holds literally. Knex does not own it: close() ends it.
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
     });
+    // an idle client whose connection the server ends is reported on the pool; the pool replaces it
+    this.pool.on('error', () => {});
+    // the same for a checked-out client: the statement in flight fails with the error, which then is also
+    // emitted on the client, where the pool does not listen while it is checked out
+    this.pool.on('connect', (client) => client.on('error', () => {}));
+    this.db = knex({ client: 'pg', connectionPool: this.pool, debug: false });
     this.prepared = options.preparedStatements ?? false;
   }
 
@@ -99,7 +110,7 @@ export class KnexShopRepository implements ShopRepository {
       const [row] = await this.db('customers').insert({ email, name }).returning(CUSTOMER_COLUMNS);
       return toCustomer(row!);
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
   }
 
@@ -310,7 +321,7 @@ export class KnexShopRepository implements ShopRepository {
     try {
       return await insertOrderItems(this.db, valid.rows, valid.method);
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
   }
 
@@ -351,8 +362,11 @@ export class KnexShopRepository implements ShopRepository {
           .forNoKeyUpdate();
         const from = accounts.find((a) => a.id === fromAccountId);
         if (!from) throw new NotFoundError('account', fromAccountId);
-        if (Number(from.balance_cents) < amountCents)
+        if (exactCents(from.balance_cents, 'balance') < amountCents)
           throw new InsufficientFundsError(fromAccountId, amountCents);
+        const to = accounts.find((a) => a.id === toAccountId);
+        // the credit must leave a balance the contract's numbers hold exactly
+        if (to) checkCredit(toAccountId, exactCents(to.balance_cents, 'balance'), amountCents);
         // both rows are locked already: two increments (balance and version in one UPDATE each) cannot deadlock
         await trx('accounts')
           .where('id', fromAccountId)
@@ -362,7 +376,7 @@ export class KnexShopRepository implements ShopRepository {
       });
       if (created) return created;
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
     const original = await this.db('transfers')
       .first(TRANSFER_COLUMNS)
@@ -373,5 +387,6 @@ export class KnexShopRepository implements ShopRepository {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.pool.end();
   }
 }

@@ -1,4 +1,5 @@
 import type { Account, Customer, Order, OrderItem, Product, Transfer } from '@dal/core';
+import { exactCents } from '@dal/core';
 import type { AccountRow, CustomerRow, OrderItemRow, OrderRow, ProductRow, TransferRow } from './tables';
 
 /**
@@ -75,7 +76,7 @@ export const toItem = (r: OrderItemRow): OrderItem => ({
 export const toAccount = (r: AccountRow): Account => ({
   id: r.id,
   customerId: r.customer_id,
-  balanceCents: Number(r.balance_cents),
+  balanceCents: exactCents(r.balance_cents, 'balance'),
   version: r.version,
 });
 
@@ -83,7 +84,7 @@ export const toTransfer = (r: TransferRow): Transfer => ({
   id: r.id,
   fromAccountId: r.from_account_id,
   toAccountId: r.to_account_id,
-  amountCents: Number(r.amount_cents),
+  amountCents: exactCents(r.amount_cents),
   idempotencyKey: r.idempotency_key,
   createdAt: r.created_at,
 });

@@ -1,5 +1,5 @@
 import type { BulkMethod, NewOrderItem } from '@dal/core';
-import { copyOrderItems } from '@dal/db/copy';
+import { copyOrderItems } from '@dal/core/copy';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type pg from 'pg';
 import type { Database, OrderItemsTable } from './database';

@@ -3,6 +3,7 @@ import {
   packageVersion,
   type RepositoryOptions,
   type ShopRepository,
+  translatingErrors,
 } from '@dal/core';
 import { SUPPORTED_BULK_METHODS } from './bulk';
 import { KyselyShopRepository } from './repository';
@@ -32,5 +33,5 @@ export const meta: ImplementationMeta = {
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {
-  return new KyselyShopRepository(options);
+  return translatingErrors(new KyselyShopRepository(options));
 }

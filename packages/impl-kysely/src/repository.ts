@@ -3,8 +3,10 @@ import {
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
-  constraintError,
+  checkCredit,
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
   encodeCursor,
+  exactCents,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -28,6 +30,7 @@ import {
   type ShopRepository,
   type Transfer,
   type TransferRequest,
+  translateError,
   VersionConflictError,
   validate,
 } from '@dal/core';
@@ -67,7 +70,17 @@ export class KyselyShopRepository implements ShopRepository {
   private readonly db: Kysely<Database>;
 
   constructor(options: RepositoryOptions) {
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize });
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+    });
+    // an idle client whose connection the server ends (restart, pg_terminate_backend) is reported on the
+    // pool; without a listener that is an uncaught exception that ends the process. The pool replaces it.
+    pool.on('error', () => {});
+    // the same for a checked-out client: the statement in flight fails with the error, which then is also
+    // emitted on the client, where the pool does not listen while it is checked out
+    pool.on('connect', (client) => client.on('error', () => {}));
     this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: transactionAwarePool(pool) }) });
   }
 
@@ -81,7 +94,7 @@ export class KyselyShopRepository implements ShopRepository {
         .executeTakeFirstOrThrow();
       return toCustomer(row);
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
   }
 
@@ -334,7 +347,7 @@ export class KyselyShopRepository implements ShopRepository {
     try {
       return await insertOrderItems(this.db, valid.rows, valid.method);
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
   }
 
@@ -379,8 +392,11 @@ export class KyselyShopRepository implements ShopRepository {
           .execute();
         const from = accounts.find((a) => a.id === fromAccountId);
         if (!from) throw new NotFoundError('account', fromAccountId);
-        if (Number(from.balance_cents) < amountCents)
+        if (exactCents(from.balance_cents, 'balance') < amountCents)
           throw new InsufficientFundsError(fromAccountId, amountCents);
+        const to = accounts.find((a) => a.id === toAccountId);
+        // the credit must leave a balance the contract's numbers hold exactly
+        if (to) checkCredit(toAccountId, exactCents(to.balance_cents, 'balance'), amountCents);
         await trx
           .updateTable('accounts')
           .set((eb) => {
@@ -401,7 +417,7 @@ export class KyselyShopRepository implements ShopRepository {
       });
       if (created) return created;
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
     const original = toTransfer(
       await this.db

@@ -1,4 +1,5 @@
 import type { Account, Customer, Order, OrderItem, Product, Transfer } from '@dal/core';
+import { exactCents } from '@dal/core';
 import type { Selectable } from 'kysely';
 import type {
   AccountsTable,
@@ -74,7 +75,7 @@ export const toItem = (r: Row<OrderItemsTable, typeof ITEM_COLUMNS>): OrderItem 
 export const toAccount = (r: Row<AccountsTable, typeof ACCOUNT_COLUMNS>): Account => ({
   id: r.id,
   customerId: r.customer_id,
-  balanceCents: Number(r.balance_cents),
+  balanceCents: exactCents(r.balance_cents, 'balance'),
   version: r.version,
 });
 
@@ -82,7 +83,7 @@ export const toTransfer = (r: Row<TransfersTable, typeof TRANSFER_COLUMNS>): Tra
   id: r.id,
   fromAccountId: r.from_account_id,
   toAccountId: r.to_account_id,
-  amountCents: Number(r.amount_cents),
+  amountCents: exactCents(r.amount_cents),
   idempotencyKey: r.idempotency_key,
   createdAt: r.created_at,
 });

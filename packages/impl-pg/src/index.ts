@@ -3,6 +3,7 @@ import {
   packageVersion,
   type RepositoryOptions,
   type ShopRepository,
+  translatingErrors,
 } from '@dal/core';
 import { SUPPORTED_BULK_METHODS } from './bulk';
 import { PgShopRepository } from './repository';
@@ -22,5 +23,5 @@ export const meta: ImplementationMeta = {
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {
-  return new PgShopRepository(options);
+  return translatingErrors(new PgShopRepository(options));
 }

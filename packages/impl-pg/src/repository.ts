@@ -3,8 +3,10 @@ import {
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
-  constraintError,
+  checkCredit,
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
   encodeCursor,
+  exactCents,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -28,6 +30,7 @@ import {
   type ShopRepository,
   type Transfer,
   type TransferRequest,
+  translateError,
   VersionConflictError,
   validate,
 } from '@dal/core';
@@ -68,11 +71,18 @@ export class PgShopRepository implements ShopRepository {
   private readonly prepared: boolean;
 
   constructor(options: RepositoryOptions) {
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize });
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+    });
     this.prepared = options.preparedStatements ?? false;
     // an idle client whose connection is terminated (server restart, DROP DATABASE ... WITH (FORCE)) is
     // reported on the pool; without a listener that is an uncaught exception. The pool replaces it anyway.
     this.pool.on('error', () => {});
+    // the same for a checked-out client: the statement in flight fails with the error, which then is also
+    // emitted on the client, where the pool does not listen while it is checked out
+    this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   /**
@@ -92,7 +102,7 @@ export class PgShopRepository implements ShopRepository {
       );
       return toCustomer(rows[0]);
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
   }
 
@@ -290,7 +300,7 @@ export class PgShopRepository implements ShopRepository {
     try {
       return await insertOrderItems(this.pool, valid.rows, valid.method);
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
   }
 
@@ -326,8 +336,11 @@ export class PgShopRepository implements ShopRepository {
         );
         const from = accounts.rows.find((a) => a.id === fromAccountId);
         if (!from) throw new NotFoundError('account', fromAccountId);
-        if (Number(from.balance_cents) < amountCents)
+        if (exactCents(from.balance_cents, 'balance') < amountCents)
           throw new InsufficientFundsError(fromAccountId, amountCents);
+        const to = accounts.rows.find((a) => a.id === toAccountId);
+        // the credit must leave a balance the contract's numbers hold exactly
+        if (to) checkCredit(toAccountId, exactCents(to.balance_cents, 'balance'), amountCents);
         await client.query(
           `UPDATE accounts SET balance_cents = balance_cents + CASE WHEN id = $1 THEN -$3::bigint ELSE $3::bigint END,
              version = version + 1 WHERE id IN ($1, $2)`,
@@ -337,7 +350,7 @@ export class PgShopRepository implements ShopRepository {
       });
       if (created) return created;
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
     const { rows } = await this.pool.query(
       `SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE idempotency_key = $1`,

@@ -1,4 +1,5 @@
 import type { Account, Customer, Order, OrderItem, Product, Transfer } from '@dal/core';
+import { exactCents } from '@dal/core';
 
 // node-postgres returns int8 (bigint) as a string to stay exact; the contract wants numbers, and every
 // amount it accepts is a safe integer.
@@ -50,7 +51,7 @@ export const toItem = (r: Row): OrderItem => ({
 export const toAccount = (r: Row): Account => ({
   id: r.id,
   customerId: r.customer_id,
-  balanceCents: Number(r.balance_cents),
+  balanceCents: exactCents(r.balance_cents, 'balance'),
   version: r.version,
 });
 
@@ -58,7 +59,7 @@ export const toTransfer = (r: Row): Transfer => ({
   id: r.id,
   fromAccountId: r.from_account_id,
   toAccountId: r.to_account_id,
-  amountCents: Number(r.amount_cents),
+  amountCents: exactCents(r.amount_cents),
   idempotencyKey: r.idempotency_key,
   createdAt: r.created_at,
 });

@@ -13,16 +13,20 @@ export async function withTransaction<T>(
   return retryTransaction(
     async () => {
       const client = await pool.connect();
+      let broken = false;
       try {
         await client.query('BEGIN');
         const result = await fn(client);
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
         throw error;
       } finally {
-        client.release();
+        // a client that cannot even roll back is discarded, not handed to the next caller
+        client.release(broken);
       }
     },
     { attempts },

@@ -4,6 +4,7 @@ import {
   packageVersion,
   type RepositoryOptions,
   type ShopRepository,
+  translatingErrors,
 } from '@dal/core';
 import { SUPPORTED_BULK_METHODS } from './bulk';
 import { PrismaShopRepository } from './repository';
@@ -46,5 +47,5 @@ export const meta: ImplementationMeta = {
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {
-  return new PrismaShopRepository(options);
+  return translatingErrors(new PrismaShopRepository(options));
 }

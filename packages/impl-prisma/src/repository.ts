@@ -3,7 +3,9 @@ import {
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
   encodeCursor,
+  exactCents,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
@@ -27,13 +29,14 @@ import {
   type ShopRepository,
   type Transfer,
   type TransferRequest,
+  translateError,
   VersionConflictError,
   validate,
 } from '@dal/core';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
 import { insertOrderItems, SUPPORTED_BULK_METHODS } from './bulk';
-import { translate } from './errors';
+
 import { loadOrderDetails } from './loading';
 import {
   accountSelect,
@@ -83,10 +86,18 @@ export class PrismaShopRepository implements ShopRepository {
   constructor(options: RepositoryOptions) {
     this.prisma = new PrismaClient({
       adapter: new PrismaPg(
-        { connectionString: options.connectionString, max: options.poolSize },
+        {
+          connectionString: options.connectionString,
+          max: options.poolSize,
+          connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+        },
         options.preparedStatements ? { statementNameGenerator: statementName } : {},
       ),
-      transactionOptions: TRANSACTION_OPTIONS,
+      // maxWait is Prisma's own wait for a transaction's connection: the same acquire timeout
+      transactionOptions: {
+        ...TRANSACTION_OPTIONS,
+        maxWait: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+      },
     });
   }
 
@@ -95,7 +106,7 @@ export class PrismaShopRepository implements ShopRepository {
     try {
       return await this.prisma.customer.create({ data, select: customerSelect });
     } catch (error) {
-      throw translate(error);
+      throw translateError(error);
     }
   }
 
@@ -265,7 +276,7 @@ export class PrismaShopRepository implements ShopRepository {
     try {
       return await insertOrderItems(this.prisma, valid.rows, valid.method);
     } catch (error) {
-      throw translate(error);
+      throw translateError(error);
     }
   }
 
@@ -302,12 +313,15 @@ export class PrismaShopRepository implements ShopRepository {
           });
           if (count === 0) throw new InsufficientFundsError(fromAccountId, amountCents);
         };
-        const credit = () =>
-          tx.account.update({
+        // a credit past 2^53 cents is refused (ValidationError) and rolls the transaction back
+        const credit = async () => {
+          const { balanceCents } = await tx.account.update({
             where: { id: toAccountId },
             data: { balanceCents: { increment: amount }, version: { increment: 1 } },
-            select: { id: true },
+            select: { balanceCents: true },
           });
+          exactCents(balanceCents, 'balance');
+        };
         if (fromAccountId < toAccountId) {
           await debit();
           await credit();
@@ -319,7 +333,7 @@ export class PrismaShopRepository implements ShopRepository {
       });
       if (created) return created;
     } catch (error) {
-      throw translate(error);
+      throw translateError(error);
     }
     const original = toTransfer(
       await this.prisma.transfer.findUniqueOrThrow({ where: { idempotencyKey }, select: transferSelect }),

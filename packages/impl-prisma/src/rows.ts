@@ -1,4 +1,5 @@
 import type { Account, Order, OrderDetails, OrderStatus, Transfer } from '@dal/core';
+import { exactCents } from '@dal/core';
 import type { Prisma } from '../generated/prisma/client';
 
 // `select` objects give results exactly the domain's keys. Prisma returns bigint columns as BigInt and the
@@ -74,12 +75,12 @@ export const toOrderDetails = (
 
 export const toAccount = (row: Prisma.AccountGetPayload<{ select: typeof accountSelect }>): Account => ({
   ...row,
-  balanceCents: Number(row.balanceCents),
+  balanceCents: exactCents(row.balanceCents, 'balance'),
 });
 
 export const toTransfer = (row: Prisma.TransferGetPayload<{ select: typeof transferSelect }>): Transfer => ({
   ...row,
-  amountCents: Number(row.amountCents),
+  amountCents: exactCents(row.amountCents),
 });
 
 /** A row of the raw keyset query: the order's columns (aliased to camelCase) and the exact cursor text. */

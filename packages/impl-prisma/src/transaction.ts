@@ -1,6 +1,5 @@
 import { retryTransaction } from '@dal/core';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { isRetryable } from './errors';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -20,5 +19,5 @@ export async function withTransaction<T>(
   fn: (tx: Tx) => Promise<T>,
   attempts = 5,
 ): Promise<T> {
-  return retryTransaction(() => prisma.$transaction(fn), { attempts, retryable: isRetryable });
+  return retryTransaction(() => prisma.$transaction(fn), { attempts });
 }

@@ -1,5 +1,5 @@
 import type { BulkMethod, NewOrderItem } from '@dal/core';
-import { copyOrderItems } from '@dal/db/copy';
+import { copyOrderItems } from '@dal/core/copy';
 import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OrderItem } from './entities';

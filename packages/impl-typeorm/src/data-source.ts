@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { RepositoryOptions } from '@dal/core';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 
@@ -13,7 +13,10 @@ export function createDataSource(options: RepositoryOptions): DataSource {
     url: options.connectionString,
     entities: ENTITIES,
     poolSize: options.poolSize,
-    extra: { max: options.poolSize },
+    extra: {
+      max: options.poolSize,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+    },
     synchronize: false,
     dropSchema: false,
     migrationsRun: false,

@@ -3,6 +3,8 @@ import {
   packageVersion,
   type RepositoryOptions,
   type ShopRepository,
+  translateError,
+  translatingErrors,
 } from '@dal/core';
 import { SUPPORTED_BULK_METHODS } from './bulk';
 import { createDataSource } from './data-source';
@@ -69,6 +71,9 @@ export const meta: ImplementationMeta = {
 
 export async function createRepository(options: RepositoryOptions): Promise<ShopRepository> {
   const dataSource = createDataSource(options);
-  await dataSource.initialize();
-  return new TypeOrmShopRepository(dataSource);
+  // initialize() connects at once: an unreachable server is UnavailableError here already
+  await dataSource.initialize().catch((error: unknown) => {
+    throw translateError(error);
+  });
+  return translatingErrors(new TypeOrmShopRepository(dataSource));
 }

@@ -3,7 +3,7 @@ import {
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
-  constraintError,
+  checkCredit,
   encodeCursor,
   InsufficientFundsError,
   InsufficientStockError,
@@ -27,6 +27,7 @@ import {
   type ShopRepository,
   type Transfer,
   type TransferRequest,
+  translateError,
   VersionConflictError,
   validate,
 } from '@dal/core';
@@ -70,7 +71,7 @@ export class TypeOrmShopRepository implements ShopRepository {
       // insert() rather than save(): no SELECT first, and RETURNING "id", "created_at" fills the entity
       await this.manager.insert(entities.Customer, customer);
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
     return toCustomer(customer);
   }
@@ -265,7 +266,7 @@ export class TypeOrmShopRepository implements ShopRepository {
     try {
       return await insertOrderItems(this.dataSource, valid.rows, valid.method);
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
   }
 
@@ -302,6 +303,9 @@ export class TypeOrmShopRepository implements ShopRepository {
         const from = accounts.find((a) => a.id === fromAccountId);
         if (!from) throw new NotFoundError('account', fromAccountId);
         if (from.balanceCents < amountCents) throw new InsufficientFundsError(fromAccountId, amountCents);
+        const to = accounts.find((a) => a.id === toAccountId);
+        // the credit must leave a balance the contract's numbers hold exactly
+        if (to) checkCredit(toAccountId, to.balanceCents, amountCents);
         // escape hatch: transfer: set() takes SQL text for expressions: balance_cents -/+ :amount, version + 1
         const move = (id: number, sign: '-' | '+') =>
           em
@@ -317,7 +321,7 @@ export class TypeOrmShopRepository implements ShopRepository {
       });
       if (created) return created;
     } catch (error) {
-      throw constraintError(error) ?? error;
+      throw translateError(error);
     }
     const original = toTransfer(await this.manager.findOneByOrFail(entities.Transfer, { idempotencyKey }));
     return replayedTransfer(original, request);

@@ -5,12 +5,14 @@ import type { KnownGap } from './known-gaps';
 import { accountTests } from './suite/accounts';
 import { bulkTests } from './suite/bulk';
 import { customerTests } from './suite/customers';
+import { invariantTests } from './suite/invariants';
 import { lifecycleTests } from './suite/lifecycle';
 import { loadingTests } from './suite/loading';
 import { orderTests } from './suite/orders';
 import { paginationTests } from './suite/pagination';
 import { preparedStatementTests } from './suite/prepared-statements';
 import { productTests } from './suite/products';
+import { unavailableTests } from './suite/unavailable';
 
 /**
  * The shared contract suite (SPEC §5, §7). An implementation's test file calls it once:
@@ -34,6 +36,8 @@ export function describeShopContract(
     bulkTests(h);
     accountTests(h);
     preparedStatementTests(h);
+    invariantTests(h);
+    unavailableTests(h);
     lifecycleTests(h);
   });
 }

@@ -33,6 +33,41 @@ export function accountTests(h: Harness) {
       expect((await h.repo.getAccount(bob.id)).balanceCents).toBe(bob.balanceCents + 2_500);
     });
 
+    h.test("a transfer of the sender's whole balance succeeds and leaves exactly 0", async () => {
+      await h.repo.transfer({
+        fromAccountId: alice.id,
+        toAccountId: dave.id,
+        amountCents: alice.balanceCents,
+        idempotencyKey: 'all-of-it',
+      });
+      expect((await h.repo.getAccount(alice.id)).balanceCents).toBe(0);
+      expect((await h.repo.getAccount(dave.id)).balanceCents).toBe(dave.balanceCents + alice.balanceCents);
+    });
+
+    h.test('a balance or credit beyond 2^53 cents is ValidationError, never a rounded number', async () => {
+      await h.pool.query('UPDATE accounts SET balance_cents = $1 WHERE id = $2', [
+        '9007199254740993',
+        dave.id,
+      ]);
+      await expectDalError(h.repo.getAccount(dave.id), ValidationError);
+      await h.pool.query('UPDATE accounts SET balance_cents = $1 WHERE id = $2', [
+        String(Number.MAX_SAFE_INTEGER - 10),
+        dave.id,
+      ]);
+      const before = await h.oracle.snapshot();
+      await expectDalError(
+        h.repo.transfer({
+          fromAccountId: alice.id,
+          toAccountId: dave.id,
+          amountCents: 11,
+          idempotencyKey: 'over',
+        }),
+        ValidationError,
+      );
+      expect(await h.oracle.snapshot()).toBe(before);
+      expect((await h.repo.getAccount(dave.id)).balanceCents).toBe(Number.MAX_SAFE_INTEGER - 10);
+    });
+
     h.test('amounts beyond 32 bits move exactly', async () => {
       await h.repo.transfer({
         fromAccountId: eve.id,

@@ -1,4 +1,4 @@
-import { type NewOrderItem, NotFoundError, ValidationError } from '@dal/core';
+import { INSERT_CHUNK_ROWS, type NewOrderItem, NotFoundError, ValidationError } from '@dal/core';
 import { expect } from 'vitest';
 import { expectDalError } from '../expect-error';
 import { BASE } from '../fixtures';
@@ -41,6 +41,18 @@ export function bulkTests(h: Harness) {
         expect(await h.oracle.snapshot()).toBe(before);
       });
     }
+
+    h.test(
+      'batch: all or nothing across chunks: a bad row in a late chunk writes zero rows',
+      async () => {
+        const before = await h.oracle.snapshot();
+        const rows = orderItemRows(3 * INSERT_CHUNK_ROWS);
+        rows[rows.length - 5] = { ...rows[rows.length - 5]!, orderId: 999_999 };
+        await expectDalError(h.repo.insertOrderItems(rows, 'batch'), NotFoundError);
+        expect(await h.oracle.snapshot()).toBe(before);
+      },
+      120_000,
+    );
 
     h.test(
       'batch: 100,000 rows in one call (chunked below the 65,535 bind-parameter limit)',

@@ -100,6 +100,23 @@ export function productTests(h: Harness) {
       expect((await h.oracle.product(gadget.id))?.version).toBe(1);
     });
 
+    h.test(
+      "upsertProducts moves updated rows' updatedAt to the database clock, not new rows' only",
+      async () => {
+        const before = await h.oracle.product(widget.id);
+        expect(before?.updatedAt.toISOString()).toBe('2024-01-01T00:00:00.000Z');
+        await h.repo.upsertProducts([{ sku: widget.sku, name: 'Widget', priceCents: 1250, stock: 10 }]);
+        const { rows } = await h.pool.query(
+          'SELECT now() - updated_at AS age, updated_at > $2::timestamptz AS moved FROM products WHERE id = $1',
+          [widget.id, BASE.productsUpdatedAt],
+        );
+        expect(rows[0].moved).toBe(true);
+        expect((await h.repo.getProduct(widget.id)).updatedAt.getTime()).toBeGreaterThan(
+          before!.updatedAt.getTime(),
+        );
+      },
+    );
+
     h.test('upsertProducts is one INSERT ... ON CONFLICT statement for a small chunk', async (t) => {
       const rows = Array.from({ length: 50 }, (_, i) => ({
         sku: `SKU-C-${i}`,
