@@ -26,6 +26,16 @@ export const meta: ImplementationMeta = {
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [
     {
+      method: 'softDeleteCustomer',
+      reason:
+        "Prisma's update data takes values only: deleted_at = now(), the database clock with microseconds, is $executeRaw (a Date would be the application's clock)",
+    },
+    {
+      method: 'updateProductPrice',
+      reason:
+        "Prisma's update data takes values only: the compare-and-set UPDATE ... SET updated_at = now() WHERE id AND version RETURNING is $queryRaw (update() would send the application's new Date())",
+    },
+    {
       method: 'upsertProducts',
       reason:
         "Prisma's upsert writes one row per call; a multi-row INSERT ... ON CONFLICT (sku) DO UPDATE that bumps the version has no Prisma API ($executeRaw with Prisma.join)",

@@ -132,10 +132,10 @@ export class PrismaShopRepository implements ShopRepository {
 
   async softDeleteCustomer(id: number): Promise<void> {
     validate.id(id);
-    const { count } = await this.prisma.customer.updateMany({
-      where: { id, deletedAt: null },
-      data: { deletedAt: new Date() },
-    });
+    // escape hatch: softDeleteCustomer: Prisma's update data takes values only, so deleted_at = now() (the
+    // database clock, microseconds) is $executeRaw; a Date would be the application's clock
+    const count = await this.prisma.$executeRaw`
+      UPDATE customers SET deleted_at = now() WHERE id = ${id} AND deleted_at IS NULL`;
     if (count === 0) throw new NotFoundError('customer', id);
   }
 
@@ -148,17 +148,15 @@ export class PrismaShopRepository implements ShopRepository {
 
   async updateProductPrice(input: PriceUpdate): Promise<Product> {
     const { id, priceCents, expectedVersion } = validate.priceUpdate(input);
-    try {
-      // a non-unique field in a unique where: one UPDATE ... WHERE id AND version RETURNING
-      return await this.prisma.product.update({
-        where: { id, version: expectedVersion },
-        data: { priceCents, version: { increment: 1 }, updatedAt: new Date() },
-        select: productSelect,
-      });
-    } catch (error) {
-      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025')) throw error;
-    }
-    // the compare-and-set matched nothing (P2025): tell a missing row from a moved version
+    // escape hatch: updateProductPrice: Prisma's update data takes values only, so updated_at = now() (the
+    // database clock, microseconds) makes the compare-and-set UPDATE ... WHERE id AND version RETURNING a
+    // $queryRaw; `update({ where: { id, version } })` would have to send the application's new Date()
+    const [updated] = await this.prisma.$queryRaw<Product[]>`
+      UPDATE products SET price_cents = ${priceCents}, version = version + 1, updated_at = now()
+       WHERE id = ${id} AND version = ${expectedVersion}
+      RETURNING id, sku, name, price_cents AS "priceCents", stock, version, updated_at AS "updatedAt"`;
+    if (updated) return updated;
+    // the compare-and-set matched nothing: tell a missing row from a moved version
     const exists = await this.prisma.product.findUnique({ where: { id }, select: { id: true } });
     if (!exists) throw new NotFoundError('product', id);
     throw new VersionConflictError('product', id, expectedVersion);
@@ -215,7 +213,6 @@ export class PrismaShopRepository implements ShopRepository {
           customerId,
           status: 'pending',
           totalCents: priced.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0),
-          createdAt: new Date(),
           items: { createMany: { data: priced } },
         },
         select: orderDetailsSelect,
