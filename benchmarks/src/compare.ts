@@ -94,6 +94,20 @@ const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixe
 const change = (c: 'same' | 'higher' | 'lower' | null, higher: string, lower: string) =>
   c === null ? '' : c === 'same' ? '' : c === 'higher' ? higher : lower;
 
+/** Keys of one run missing from the other; a scenario missing whole is named once. */
+function unmatched(keys: readonly string[], side: string, run: RunData): string[] {
+  const byScenario = new Map<string, string[]>();
+  for (const key of keys) {
+    const scenario = key.split(' / ')[0]!;
+    (byScenario.get(scenario) ?? byScenario.set(scenario, []).get(scenario)!).push(key);
+  }
+  return [...byScenario.entries()].flatMap(([scenario, missing]) =>
+    missing.length === run.results.filter((r) => r.scenario === scenario).length
+      ? [`${scenario} (${side}, all ${missing.length} results)`]
+      : missing.map((k) => `${k} (${side})`),
+  );
+}
+
 /** The side-by-side tables (one per scenario) and the closing figures. */
 export function formatComparison(a: RunData, b: RunData, c: Comparison): string {
   const out: string[] = [`A: ${a.dir}`, `B: ${b.dir}`];
@@ -127,11 +141,8 @@ export function formatComparison(a: RunData, b: RunData, c: Comparison): string 
       }),
     );
   }
-  if (c.onlyA.length || c.onlyB.length) {
-    out.push(
-      `\nnot in both runs: ${[...c.onlyA.map((k) => `${k} (A only)`), ...c.onlyB.map((k) => `${k} (B only)`)].join('; ')}`,
-    );
-  }
+  const missing = [...unmatched(c.onlyA, 'A only', a), ...unmatched(c.onlyB, 'B only', b)];
+  if (missing.length) out.push(`\nnot in both runs: ${missing.join('; ')}`);
   const width = (w: number | null) => (w === null ? 'n/a' : `±${(100 * w).toFixed(1)}%`);
   out.push('');
   out.push(
