@@ -37,6 +37,7 @@ export class Product {
 }
 
 export class Order {
+  [OptionalProps]?: 'createdAt';
   id!: number;
   customer!: Ref<Customer>;
   status!: OrderStatus;
@@ -123,7 +124,7 @@ export const OrderSchema = new EntitySchema<Order>({
     },
     status: text('status'),
     totalCents: integer('total_cents'),
-    createdAt: timestamptz('created_at'),
+    createdAt: { ...timestamptz('created_at'), defaultRaw: 'now()' },
     // the collection's order belongs to the mapping: every load of it (Collection.load(), select-in, joined)
     // sorts by id, whatever order the rows have on disk
     items: { kind: '1:m', entity: () => OrderItem, mappedBy: 'order', orderBy: { id: 'asc' } },

@@ -50,11 +50,6 @@ export const meta: ImplementationMeta = {
         "upsertMany and merge(fields) only write `column = excluded.column`: the QueryBuilder INSERT ... ON CONFLICT (sku) merges raw excluded.* values plus raw('products.version + 1') and raw('now()')",
     },
     {
-      method: 'createOrder',
-      reason:
-        "orders.created_at has no column default and must be the database’s now(); a raw() value breaks em.create() and is not read back at flush: the order is a QueryBuilder INSERT with raw('now()') RETURNING id, created_at",
-    },
-    {
       method: 'listOrdersKeyset',
       reason:
         'em.findByCursor compares created_at <= x AND (created_at < x OR id < y) with a millisecond Date: neither exact nor served by the index as a row value; the QueryBuilder takes the row-value predicate and the to_char() microsecond cursor column as raw fragments',

@@ -181,20 +181,8 @@ export class MikroOrmShopRepository implements ShopRepository {
       // the unit of work: the locked, managed products are changed in memory and written at flush
       for (const item of items) product(item.productId).stock -= item.quantity;
       const totalCents = items.reduce((sum, i) => sum + i.quantity * product(i.productId).priceCents, 0);
-      // escape hatch: createOrder: orders.created_at has no column default and must be the database's now();
-      // a raw() value in em.create() breaks the hydrator, and at flush it is not read back: the order is one
-      // QueryBuilder INSERT ... RETURNING "id", "created_at"
-      const [inserted] = await em
-        .createQueryBuilder(entities.Order)
-        .insert({ customer: customerId, status: 'pending', totalCents, createdAt: raw('now()') })
-        .returning(['id', 'createdAt'])
-        .execute<Array<{ id: number; createdAt: Date }>>('all');
-      const order = em.merge(entities.Order, {
-        ...inserted!,
-        customer: customerId,
-        status: 'pending',
-        totalCents,
-      });
+      // created_at is left out of the INSERT: the column default (now()) fills it and RETURNING reads it back
+      const order = em.create(entities.Order, { customer, status: 'pending', totalCents });
       const lines = items.map((i) =>
         em.create(entities.OrderItem, {
           order,
@@ -203,8 +191,9 @@ export class MikroOrmShopRepository implements ShopRepository {
           unitPriceCents: product(i.productId).priceCents,
         }),
       );
-      // one flush: a multi-row INSERT of the items (RETURNING "id" in input order), then one UPDATE of every
-      // locked product's stock (CASE WHEN id = ... THEN ...), inside this transaction
+      // one flush, in dependency order: the order (INSERT ... RETURNING "id", "created_at"), its items in one
+      // multi-row INSERT (RETURNING "id" in input order), then one UPDATE of every locked product's stock
+      // (CASE WHEN id = ... THEN ...), inside this transaction
       await em.flush();
       return {
         ...toOrder(order),
