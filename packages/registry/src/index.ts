@@ -19,6 +19,9 @@ export const IMPLEMENTATIONS: readonly RegisteredImplementation[] = [
   { id: 'drizzle', load: () => import('@dal/impl-drizzle') },
   { id: 'prisma', load: () => import('@dal/impl-prisma') },
   { id: 'typeorm', load: () => import('@dal/impl-typeorm') },
+  { id: 'postgresjs', load: () => import('@dal/impl-postgresjs') },
+  { id: 'mikroorm', load: () => import('@dal/impl-mikroorm') },
+  { id: 'sequelize', load: () => import('@dal/impl-sequelize') },
 ];
 
 export const REFERENCE_ID = 'pg';
