@@ -87,8 +87,9 @@ export class ValidationError extends DalError {
   constructor(
     message: string,
     readonly issues: ReadonlyArray<{ path: string; message: string }> = [],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -6,12 +6,19 @@ const INT4_MAX = 2_147_483_647;
 /** A database id: a positive int4. */
 export const idSchema = z.number().int().min(1).max(INT4_MAX);
 const cents = z.number().int().min(0).max(INT4_MAX);
+/**
+ * PostgreSQL text cannot hold U+0000 (the server rejects it with SQLSTATE 22021, after the statement was
+ * sent, through each library's own error): every text input is refused here instead, before any statement.
+ */
+const noNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
 /** Free text is kept exactly as given: no trimming, no normalisation (quotes and unicode must round-trip). */
-const text = (max: number) => z.string().min(1).max(max);
+const text = (max: number) => z.string().min(1).max(max).refine(noNul, NUL_MESSAGE);
 const email = z
   .string()
   .max(320)
-  .regex(/^[^\s@]+@[^\s@]+$/, 'must look like an e-mail address');
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must look like an e-mail address')
+  .refine(noNul, NUL_MESSAGE);
 const pageSize = z.number().int().min(1).max(100);
 const status = z.enum(ORDER_STATUSES);
 

@@ -47,6 +47,15 @@ export function isUnavailableSqlState(code: string): boolean {
 }
 
 /**
+ * SQLSTATE class 22, data exception: a value the database cannot store or read (22021 character not in
+ * repertoire, e.g. U+0000 in text; 22003 numeric value out of range; 22P02 invalid text representation;
+ * 22001 string too long). The caller's input is wrong, not the database: VALIDATION.
+ */
+export function isDataExceptionSqlState(code: string): boolean {
+  return code.startsWith('22');
+}
+
+/**
  * Finds the PostgreSQL error inside whatever a library threw: node-postgres' DatabaseError itself, or a
  * wrapper that keeps it as `cause` (Drizzle, Knex), `driverError` (TypeORM), or `originalError`. Prisma with
  * a driver adapter keeps only the SQLSTATE and the constraint name, in `meta.driverAdapterError.cause`

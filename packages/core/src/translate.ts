@@ -1,6 +1,13 @@
-import { ConflictError, type DalError, isDalError, NotFoundError, UnavailableError } from './errors';
+import {
+  ConflictError,
+  type DalError,
+  isDalError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from './errors';
 import type { ShopRepository } from './repository';
-import { isUnavailableSqlState, pgErrorOf, SQLSTATE } from './sql-state';
+import { isDataExceptionSqlState, isUnavailableSqlState, pgErrorOf, SQLSTATE } from './sql-state';
 
 const FOREIGN_KEYS: Record<string, string> = {
   orders_customer_id_fkey: 'customer',
@@ -132,6 +139,8 @@ function prismaFallback(error: unknown): DalError | undefined {
  *   class 08 and 53, 57P01/57P02/57P03 (terminated, crashed, starting), 57014 (statement timeout or
  *   cancel), 55P03 (lock timeout), 25P03/57P05 (idle timeouts), and 40001/40P01 that reach here — the
  *   implementations retry those first, so here they mean the retries are exhausted;
+ * - a data exception, SQLSTATE class 22 (22021 a U+0000 in text, 22003 a number out of range, 22P02 invalid
+ *   text representation, ...): ValidationError — the caller sent a value the database cannot take;
  * - Prisma's stable codes when the SQLSTATE is not reachable: P2002 ConflictError, P2003 and P2025
  *   NotFoundError, P2034 and P1001/P1002/P1008/P1017/P2024/P2028 UnavailableError.
  * Anything else (a TypeError, SQL the server rejects as malformed) is a bug, not a condition the caller
@@ -144,6 +153,14 @@ export function translateError(error: unknown): unknown {
   if (isUnavailable(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return new UnavailableError(`the database is unavailable or timed out: ${message}`, { cause: error });
+  }
+  const pg = pgErrorOf(error);
+  if (pg && isDataExceptionSqlState(pg.code)) {
+    // the validator refuses what it knows (U+0000, out-of-range numbers) first; this is the second line
+    const message = error instanceof Error ? error.message : String(error);
+    return new ValidationError(`the database rejected a value (SQLSTATE ${pg.code}): ${message}`, [], {
+      cause: error,
+    });
   }
   return prismaFallback(error) ?? error;
 }

@@ -57,6 +57,20 @@ describe('translateError', () => {
     expect(translated).toMatchObject({ code: 'UNAVAILABLE', retryable: true, cause: error });
   });
 
+  test.each([
+    ['22021 a NUL byte in text', pgError('22021')],
+    ['22003 out of range, wrapped', new Error('knex', { cause: pgError('22003') })],
+    ['22P02 invalid text representation', { message: 'typeorm', driverError: pgError('22P02') }],
+    [
+      '22001 too long, in a Prisma adapter error',
+      prismaError('P2010', { driverAdapterError: { cause: { originalCode: '22001' } } }),
+    ],
+  ])('data exception %s -> ValidationError', (_, error) => {
+    const translated = translateError(error);
+    expect(translated).toBeInstanceOf(ValidationError);
+    expect(translated).toMatchObject({ code: 'VALIDATION', retryable: false, cause: error });
+  });
+
   test("Prisma's stable codes are the fallback when the SQLSTATE is not there", () => {
     expect(translateError(prismaError('P2002'))).toBeInstanceOf(ConflictError);
     expect(

@@ -48,4 +48,23 @@ describe('validate', () => {
     expect(() => validate.orderItems([], 'copy', ['loop', 'batch'])).toThrow(/not supported/);
     expect(validate.orderItems([], 'batch', ['loop', 'batch'])).toEqual({ rows: [], method: 'batch' });
   });
+
+  test('a NUL character (U+0000) in any text input is ValidationError', () => {
+    const nul = 'a\u0000b';
+    const customer = { email: 'x@example.com', name: 'X' };
+    expect(() => validate.newCustomer({ ...customer, name: nul })).toThrow(/NUL/);
+    expect(() => validate.newCustomer({ ...customer, email: `x${nul}@example.com` })).toThrow(/NUL/);
+    expect(() => validate.email(`x${nul}@example.com`)).toThrow(ValidationError);
+    const row = { sku: 'A', name: 'a', priceCents: 1, stock: 1 };
+    expect(() => validate.upsertProducts([{ ...row, sku: nul }])).toThrow(ValidationError);
+    expect(() => validate.upsertProducts([{ ...row, name: nul }])).toThrow(ValidationError);
+    const transfer = { fromAccountId: 1, toAccountId: 2, amountCents: 5, idempotencyKey: nul };
+    expect(() => validate.transfer(transfer)).toThrow(ValidationError);
+    // the cursor is opaque: a NUL makes it malformed, as any other damage does
+    expect(() => validate.keysetQuery({ after: nul, pageSize: 10 })).toThrow(InvalidCursorError);
+    // other control characters and unicode still round-trip unchanged
+    expect(validate.newCustomer({ ...customer, name: 'tab\there \u0001 🦄' }).name).toBe(
+      'tab\there \u0001 🦄',
+    );
+  });
 });

@@ -5,6 +5,7 @@ import type { KnownGap } from './known-gaps';
 import { accountTests } from './suite/accounts';
 import { bulkTests } from './suite/bulk';
 import { customerTests } from './suite/customers';
+import { hostileInputTests } from './suite/hostile-input';
 import { invariantTests } from './suite/invariants';
 import { lifecycleTests } from './suite/lifecycle';
 import { loadingTests } from './suite/loading';
@@ -38,6 +39,7 @@ export function describeShopContract(
     preparedStatementTests(h);
     invariantTests(h);
     unavailableTests(h);
+    hostileInputTests(h);
     lifecycleTests(h);
   });
 }
