@@ -7,7 +7,7 @@ describe('pnpm bench: bad input gives one line on stderr and exit code 1', () =>
       ['--scenario', 'n-plus-two'],
       /^pnpm bench: unknown scenario "n-plus-two" \(known: n-plus-one, pagination/,
     ],
-    [['--impl', 'pg,sequelize'], /^pnpm bench: unknown implementation "sequelize" \(known: pg, kysely/],
+    [['--impl', 'pg,hibernate'], /^pnpm bench: unknown implementation "hibernate" \(known: pg, kysely/],
     [['--quik'], /^pnpm bench: Unknown option `--quik`$/],
     [['--scale', 'huge'], /^pnpm bench: unknown scale "huge" \(known: test, quick, default\)$/],
     [['--pool', '0'], /^pnpm bench: --pool must be a whole number from 1 to 100, got "0"$/],

@@ -12,7 +12,22 @@ describe('parseArgs', () => {
   it('runs every scenario and implementation by default, at default scale', () => {
     const o = run([]);
     expect(o.scenarios).toHaveLength(7);
-    expect(o.impls).toEqual(['pg', 'kysely', 'knex', 'drizzle', 'prisma', 'typeorm']);
+    // every registered implementation, raw pg (the reference) first
+    expect(o.impls).toEqual(
+      expect.arrayContaining([
+        'pg',
+        'kysely',
+        'knex',
+        'drizzle',
+        'prisma',
+        'typeorm',
+        'postgresjs',
+        'mikroorm',
+        'sequelize',
+      ]),
+    );
+    expect(o.impls).toHaveLength(9);
+    expect(o.impls[0]).toBe('pg');
     expect(o.scale).toBe('default');
     expect(o.profile.name).toBe('default');
     expect(o.latencyMs).toBe(0);
