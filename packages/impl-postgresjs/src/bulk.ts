@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ALL_BULK_METHODS, type BulkMethod, chunks, type NewOrderItem } from '@dal/core';
-import { OID, type Sql, type TransactionSql } from './connection';
-import { withTransaction } from './transaction';
+import { OID, type Pool, type TransactionSql } from './connection';
 
 export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ALL_BULK_METHODS;
 
@@ -60,11 +59,10 @@ const methods: Record<BulkMethod, Inserter> = {
 
 /** All or nothing: every method runs in one transaction, on the connection sql.begin reserved for it. */
 export async function insertOrderItems(
-  sql: Sql,
-  acquireTimeoutMs: number,
+  pool: Pool,
   rows: NewOrderItem[],
   method: BulkMethod,
 ): Promise<number> {
-  await withTransaction(sql, acquireTimeoutMs, (tx) => methods[method](tx, rows));
+  await pool.transaction((tx) => methods[method](tx, rows));
   return rows.length;
 }

@@ -1,5 +1,7 @@
-import { exactCents, type RepositoryOptions } from '@dal/core';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, exactCents, type RepositoryOptions, UnavailableError } from '@dal/core';
 import postgres from 'postgres';
+import { isTerminatedSession } from './errors';
+import { withTransaction } from './transaction';
 
 /** PostgreSQL type oids the code names: postgres.js takes a bare oid where it cannot infer a type. */
 export const OID = { int4: 23, text: 25, int8: 20 } as const;
@@ -23,7 +25,7 @@ const int8: postgres.PostgresType<number> = {
  * unnamed statements. The column transform turns result columns into camelCase and the camelCase keys given
  * to the `sql(rows, ...columns)` helper into snake_case column names.
  */
-export function connect(options: RepositoryOptions) {
+function connect(options: RepositoryOptions) {
   return postgres(options.connectionString, {
     max: options.poolSize,
     prepare: options.preparedStatements ?? false,
@@ -37,3 +39,76 @@ type Types = Sql extends postgres.Sql<infer T> ? T : never;
 export type TransactionSql = postgres.TransactionSql<Types>;
 /** The pool or a transaction: what a statement can be sent through. */
 export type Queryable = postgres.ISql<Types>;
+
+/**
+ * The postgres.js instance with the acquire timeout it lacks. postgres.js has none (`connect_timeout` covers
+ * opening a connection only): a statement or transaction that finds every connection reserved or busy
+ * describing waits in its queue however long that takes. Here it fails with UnavailableError after
+ * `acquireTimeoutMs` instead, like node-postgres' pool.
+ */
+export class Pool {
+  readonly sql: Sql;
+  private readonly acquireTimeoutMs: number;
+
+  constructor(options: RepositoryOptions) {
+    this.sql = connect(options);
+    this.acquireTimeoutMs = options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
+  }
+
+  /**
+   * Sends the statement `statement()` builds through the pool and awaits it.
+   *
+   * When no connection has taken it after `acquireTimeoutMs`, it is taken out of postgres.js' queue
+   * (`cancel()` on a statement not yet sent removes it) and the call fails; a statement already on a
+   * connection is never cut short.
+   *
+   * A statement that fails with the FATAL error of a terminated session is built and sent once more: see
+   * `isTerminatedSession`.
+   */
+  async run<T extends readonly postgres.MaybeRow[]>(
+    statement: () => postgres.PendingQuery<T>,
+  ): Promise<postgres.RowList<T>> {
+    try {
+      return await this.acquire(statement());
+    } catch (error) {
+      if (!isTerminatedSession(error)) throw error;
+      return this.acquire(statement());
+    }
+  }
+
+  /** `sql.begin` with the acquire timeout, retried on serialization failure or deadlock. */
+  transaction<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+    return withTransaction(this.sql, this.acquireTimeoutMs, () => this.noConnection(), fn);
+  }
+
+  private acquire<T extends readonly postgres.MaybeRow[]>(
+    query: postgres.PendingQuery<T>,
+  ): Promise<postgres.RowList<T>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // postgres.js sets `state` when it writes the statement to a connection
+        if ((query as unknown as { state: unknown }).state) return;
+        reject(this.noConnection());
+        query.cancel();
+      }, this.acquireTimeoutMs);
+      query.then(
+        (rows) => {
+          clearTimeout(timer);
+          resolve(rows);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  end(): Promise<void> {
+    return this.sql.end();
+  }
+
+  private noConnection(): UnavailableError {
+    return new UnavailableError(`no connection came free within ${this.acquireTimeoutMs} ms`);
+  }
+}

@@ -1,4 +1,4 @@
-import { translateError, UnavailableError } from '@dal/core';
+import { SHOP_REPOSITORY_METHODS, type ShopRepository, translateError, UnavailableError } from '@dal/core';
 import postgres from 'postgres';
 
 /**
@@ -8,8 +8,8 @@ import postgres from 'postgres';
 const CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
 
 /**
- * The contract error for whatever postgres.js threw (core's translateError), or the error unchanged when the
- * contract names no such condition.
+ * The contract error for whatever postgres.js threw (core's translateError, which reads node-postgres'
+ * shapes), or the error unchanged when the contract names no such condition.
  */
 export function translate(error: unknown): unknown {
   if (error instanceof postgres.PostgresError) {
@@ -31,11 +31,32 @@ export function translate(error: unknown): unknown {
   return translateError(error);
 }
 
-/** Runs one contract method and translates what it throws. */
-export async function translated<T>(method: () => Promise<T>): Promise<T> {
-  try {
-    return await method();
-  } catch (error) {
-    throw translate(error);
+/**
+ * core's translatingErrors with `translate` in place of translateError: the repository with every method's
+ * rejection passed through it, so no postgres.js error leaves the package.
+ */
+export function translatingPostgresJsErrors(repository: ShopRepository): ShopRepository {
+  const wrapped: Partial<Record<keyof ShopRepository, unknown>> = {};
+  for (const name of SHOP_REPOSITORY_METHODS) {
+    const method = repository[name] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await method.apply(repository, args);
+      } catch (error) {
+        throw translate(error);
+      }
+    };
   }
+  return wrapped as ShopRepository;
+}
+
+/**
+ * The FATAL error of a session the server terminated (57P01 pg_terminate_backend or shutdown, 57P02, 57P03).
+ * postgres.js 3.4.9 rejects the statement in flight on such a session with CONNECTION_CLOSED, keeps the
+ * server's FATAL error, and hands it to the first statement of the connection it opens next, which never
+ * ran: so the statement that sees it is sent once more, on the new session. Any other FATAL error (a refused
+ * login, too many connections) comes back the same the second time.
+ */
+export function isTerminatedSession(error: unknown): boolean {
+  return error instanceof postgres.PostgresError && error.severity === 'FATAL';
 }

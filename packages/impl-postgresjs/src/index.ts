@@ -5,6 +5,7 @@ import {
   type ShopRepository,
 } from '@dal/core';
 import { SUPPORTED_BULK_METHODS } from './bulk';
+import { translatingPostgresJsErrors } from './errors';
 import { PostgresJsShopRepository } from './repository';
 
 export const meta: ImplementationMeta = {
@@ -21,5 +22,5 @@ export const meta: ImplementationMeta = {
 };
 
 export function createRepository(options: RepositoryOptions): ShopRepository {
-  return new PostgresJsShopRepository(options);
+  return translatingPostgresJsErrors(new PostgresJsShopRepository(options));
 }

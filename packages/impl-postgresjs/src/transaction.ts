@@ -1,45 +1,60 @@
-import { retryTransaction, UnavailableError } from '@dal/core';
+import { isRetryable, retryTransaction } from '@dal/core';
 import type { Sql, TransactionSql } from './connection';
+import { isTerminatedSession } from './errors';
+
+/** What postgres.js rejects a statement with when its connection is gone. */
+const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED']);
 
 /**
  * Runs `fn` in `sql.begin`: postgres.js reserves one connection for the transaction, sends BEGIN, every
  * statement of `tx` on that connection, and COMMIT (ROLLBACK when `fn` throws). Retries the whole
- * transaction on serialization failure or deadlock (at most `attempts` times).
+ * transaction on serialization failure or deadlock (at most `attempts` times), and when its BEGIN met the
+ * stale FATAL error of a terminated session (see isTerminatedSession).
+ *
+ * postgres.js has no acquire timeout: when no connection came free (and answered BEGIN) within
+ * `acquireTimeoutMs`, the call fails with `timedOut()`, and the transaction, should it start later, rolls
+ * back before running anything.
  */
 export function withTransaction<T>(
   sql: Sql,
   acquireTimeoutMs: number,
+  timedOut: () => Error,
   fn: (tx: TransactionSql) => Promise<T>,
   attempts = 5,
 ): Promise<T> {
-  return retryTransaction(() => begin(sql, acquireTimeoutMs, fn), { attempts });
-}
-
-/**
- * sql.begin with a limit on the wait for a connection. postgres.js has no acquire timeout: a transaction
- * waits in its queue until a connection is free, however long that takes. When none came free (and
- * answered BEGIN) within `acquireTimeoutMs`, the call fails with UnavailableError, and the transaction,
- * should it start later, rolls back before running anything.
- */
-function begin<T>(sql: Sql, acquireTimeoutMs: number, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let abandoned = false;
-    const timer = setTimeout(() => {
-      abandoned = true;
-      reject(new UnavailableError(`no connection came free within ${acquireTimeoutMs} ms`));
-    }, acquireTimeoutMs);
-    sql
-      .begin((tx) => {
-        clearTimeout(timer);
-        if (abandoned) throw new Error('the caller stopped waiting for this transaction');
-        return fn(tx);
-      })
-      .then(
-        (result) => resolve(result as T),
-        (error) => {
+  const attempt = () =>
+    new Promise<T>((resolve, reject) => {
+      let abandoned = false;
+      const timer = setTimeout(() => {
+        abandoned = true;
+        reject(timedOut());
+      }, acquireTimeoutMs);
+      sql
+        .begin(async (tx) => {
           clearTimeout(timer);
-          if (!abandoned) reject(error);
-        },
-      );
+          if (abandoned) throw new Error('the caller stopped waiting for this transaction');
+          try {
+            return await fn(tx);
+          } catch (error) {
+            // The connection is gone (pg_terminate_backend, a restart): sql.begin has already rejected with
+            // CONNECTION_CLOSED through its own close handler. Settling here would make it write ROLLBACK
+            // to the closed socket, which postgres.js 3.4.9 does from a setImmediate that throws an uncaught
+            // TypeError and leaves the connection stuck (porsager/postgres#1154, #1208): stay pending instead.
+            if (CONNECTION_LOST.has((error as { code?: string }).code ?? ''))
+              return new Promise<never>(() => {});
+            throw error;
+          }
+        })
+        .then(
+          (result) => resolve(result as T),
+          (error) => {
+            clearTimeout(timer);
+            if (!abandoned) reject(error);
+          },
+        );
+    });
+  return retryTransaction(attempt, {
+    attempts,
+    retryable: (error) => isRetryable(error) || isTerminatedSession(error),
   });
 }
