@@ -3,6 +3,9 @@ import postgres from 'postgres';
 import { isTerminatedSession } from './errors';
 import { withTransaction } from './transaction';
 
+/** How long close() lets statements in flight finish before it destroys their connections, in seconds. */
+const CLOSE_TIMEOUT_S = 5;
+
 /** PostgreSQL type oids the code names: postgres.js takes a bare oid where it cannot infer a type. */
 export const OID = { int4: 23, text: 25, int8: 20 } as const;
 
@@ -104,8 +107,13 @@ export class Pool {
     });
   }
 
+  /**
+   * Ends every connection once its statements are answered. postgres.js 3.4.9 waits for ever for a
+   * connection the server killed under a statement and that was not used again (it still counts the dead
+   * statement as in flight); after CLOSE_TIMEOUT_S such connections are destroyed.
+   */
   end(): Promise<void> {
-    return this.sql.end();
+    return this.sql.end({ timeout: CLOSE_TIMEOUT_S });
   }
 
   private noConnection(): UnavailableError {

@@ -69,6 +69,26 @@ test('acquireTimeoutMs: a transaction that gets no connection fails with Unavail
   }
 });
 
+test('close() ends after the server killed a connection under a statement', async () => {
+  const repo = createRepository({ connectionString: db.url, poolSize: 1 });
+  const locker = await admin.reserve();
+  try {
+    await locker`BEGIN`;
+    await locker`LOCK TABLE orders IN ACCESS EXCLUSIVE MODE`;
+    const blocked = repo.countOrders();
+    await new Promise((r) => setTimeout(r, 200));
+    await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = 'postgres.js' AND wait_event_type = 'Lock'`;
+    await expectDalError(blocked, UnavailableError);
+    await locker`ROLLBACK`;
+    const started = Date.now();
+    await repo.close();
+    expect(Date.now() - started).toBeLessThan(10_000);
+  } finally {
+    locker.release();
+  }
+}, 20_000);
+
 test('int8 arrives as a number, and a value beyond 2^53 is refused rather than rounded', async () => {
   const repo = createRepository({ connectionString: db.url, poolSize: 1 });
   try {
