@@ -9,6 +9,13 @@ import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
 import { transferRoutes } from './routes/transfers';
 import { SHARED_SCHEMAS } from './schemas';
+import { clientErrorHandler, plainDecimalIntegers } from './strict-input';
+
+/**
+ * How long a client may take to send its whole request (Node's server.requestTimeout; 408 after it). How
+ * long the database may take is the repository's: acquireTimeoutMs and statementTimeoutMs (503 after them).
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface AppOptions {
   repository: ShopRepository;
@@ -22,8 +29,16 @@ export interface AppOptions {
  * Routes are registered lazily; `app.inject` and `app.listen` wait for them.
  */
 export function buildApp({ repository, servedBy, logger = false }: AppOptions): FastifyInstance {
-  const app = Fastify({ logger });
+  const app = Fastify({
+    logger,
+    // no type coercion: a JSON body is taken as sent ("0x10", true, [5] or "1e2" for a number is a 400);
+    // integer path and query parameters are converted by plainDecimalIntegers, digits only
+    ajv: { customOptions: { coerceTypes: false } },
+    clientErrorHandler,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+  });
   app.setErrorHandler(errorHandler);
+  app.addHook('preValidation', plainDecimalIntegers);
   app.setNotFoundHandler(notFoundHandler);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { createSchemaDatabase, migrate, seedDataset, startServer } from '@dal/db';
 import { buildApp } from './app';
 import { intFromEnv } from './env';
@@ -11,11 +12,25 @@ const EMBEDDED_DATABASE = 'dal_api';
 const resources = new Resources();
 closeOnSignals(resources, NAME);
 
+/**
+ * Fails with EADDRINUSE (or EACCES) now if `port` cannot be listened on, so a busy port is reported before
+ * PostgreSQL is started and seeded, not half a minute later. The port is released again at once.
+ */
+async function checkPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => resolve());
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
 async function start(): Promise<void> {
   const implementation = process.env.IMPL || 'pg';
   const port = intFromEnv('PORT', 3000, 65_535);
   const poolSize = intFromEnv('POOL_SIZE', 10, 1_000);
   const { meta, createRepository } = await loadImplementation(implementation);
+  await checkPortFree(port);
 
   const server = await startServer();
   resources.add(() => server.stop());

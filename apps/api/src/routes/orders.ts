@@ -10,6 +10,13 @@ import { errorResponses, id, loadStrategy, orderStatus, pageSize, ref } from '..
 
 const tags = ['orders'];
 
+/**
+ * The largest `limit` an anonymous caller may ask of GET /orders/recent, per strategy: `naive` runs about
+ * 1 + 2 x limit + (items per order) x limit statements (about 2,000 at the contract's limit of 1,000), so
+ * it gets a small cap; the others run one or three statements whatever the limit.
+ */
+export const RECENT_LIMITS: Record<LoadStrategy, number> = { naive: 20, batched: 100, joined: 100 };
+
 interface ListQuery {
   cursor?: string;
   page?: number;
@@ -105,7 +112,13 @@ export function orderRoutes(app: FastifyInstance, repository: ShopRepository) {
         querystring: {
           type: 'object',
           properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
+            limit: {
+              type: 'integer',
+              minimum: 1,
+              maximum: Math.max(...Object.values(RECENT_LIMITS)),
+              default: 20,
+              description: `At most ${RECENT_LIMITS.naive} with strategy=naive, ${RECENT_LIMITS.joined} otherwise`,
+            },
             strategy: loadStrategy,
             customerId: id,
           },
@@ -116,6 +129,13 @@ export function orderRoutes(app: FastifyInstance, repository: ShopRepository) {
     },
     (request) => {
       const { strategy, ...query } = request.query;
+      if (query.limit > RECENT_LIMITS[strategy]) {
+        throw new ValidationError(
+          `limit must be at most ${RECENT_LIMITS[strategy]} with strategy=${strategy} (it runs ` +
+            `${strategy === 'naive' ? 'several statements per order' : 'a statement per relation level'})`,
+          [{ path: 'querystring.limit', message: `at most ${RECENT_LIMITS[strategy]}` }],
+        );
+      }
       return repository.recentOrdersWithDetails(query, strategy);
     },
   );
