@@ -85,6 +85,19 @@ export function loadRun(path: string): RunData {
   const environment = existsSync(envFile)
     ? (readJson(envFile, 'environment.json') as Record<string, unknown>)
     : null;
+  return parseRun(raw, environment, dir, rawFile);
+}
+
+/** A run from raw.json's and environment.json's content (`rawFile` names it in errors). */
+export function parseRun(
+  raw: { scenarios?: unknown },
+  environment: Record<string, unknown> | null,
+  dir: string,
+  rawFile = join(dir, 'raw.json'),
+): RunData {
+  if (!raw || !Array.isArray(raw.scenarios)) {
+    throw new UsageError(`${rawFile} is not a benchmark run's raw.json: it has no scenarios`);
+  }
   let derived = false;
   const results: RunResult[] = [];
   for (const scenario of raw.scenarios as Array<{ scenario: string; results: RawResult[] }>) {

@@ -47,7 +47,7 @@ const rowsOf = (report: ScenarioReport | undefined, map: (r: CaseResult) => Row 
     return row ? [row] : [];
   });
 
-function specs(
+export function specs(
   reports: readonly ScenarioReport[],
 ): Array<{ file: string; title: string; spec: TopLevelSpec }> {
   const by = (id: string) => reports.find((r) => r.scenario.id === id);
