@@ -190,6 +190,12 @@ export interface ImplementationMeta {
    * names); absent when the library offers no named prepared statements.
    */
   preparedStatements?: string;
+  /**
+   * How the point reads (getCustomer, findCustomerByEmail, getProduct, getAccount) are built when that differs
+   * from building the query on every call, as most libraries do (e.g. Drizzle's prepared queries, built once
+   * and reused): the point-read and pooling tables show it beside the figure.
+   */
+  pointReads?: string;
 }
 
 export type RepositoryFactory = (options: RepositoryOptions) => ShopRepository | Promise<ShopRepository>;
