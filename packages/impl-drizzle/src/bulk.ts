@@ -1,4 +1,4 @@
-import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { ALL_BULK_METHODS, type BulkMethod, INSERT_CHUNK_ROWS, type NewOrderItem } from '@dal/core';
 import { copyOrderItems } from '@dal/core/copy';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
@@ -6,13 +6,13 @@ import { type Db, onClient, type Tx } from './db';
 import { orderItems } from './schema';
 import { withTransaction } from './transaction';
 
-export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ['loop', 'batch', 'unnest', 'copy'];
+export const SUPPORTED_BULK_METHODS = ALL_BULK_METHODS;
 
 /**
- * Drizzle renders one bind parameter per value and does not chunk: 4 parameters a row, so 10,000 rows =
- * 40,000 parameters, below PostgreSQL's 65,535 (more rows fail with "bind message has N parameter formats").
+ * Drizzle renders one bind parameter per value and does not chunk: 4 parameters a row, so a chunk of
+ * INSERT_CHUNK_ROWS stays below PostgreSQL's 65,535 (more fail with "bind message has N parameter formats").
  */
-export const BATCH_ROWS = 10_000;
+export const BATCH_ROWS = INSERT_CHUNK_ROWS;
 
 type Inserter = (tx: Tx, rows: NewOrderItem[]) => Promise<void>;
 

@@ -64,6 +64,8 @@ export const meta: ImplementationMeta = {
         'no CASE builder or increment: one UPDATE moves the money with sql`balance_cents + CASE id WHEN ... END` and bumps sql`version + 1`',
     },
   ],
+  pointReads:
+    'built once per repository as Drizzle prepared queries (`.prepare()`), each call only fills the placeholder; the other builders render their SQL on every call',
   preparedStatements:
     '`.prepare(name)` on the point reads getCustomer, findCustomerByEmail, getProduct, getAccount (src/point-reads.ts; built once either way, named only with this option)',
 };

@@ -4,12 +4,13 @@ import {
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
   checkCredit,
-  encodeCursor,
   exactCents,
+  INSERT_CHUNK_ROWS,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
   type KeysetQuery,
+  keysetPage,
   type LoadStrategy,
   type NewCustomer,
   type NewOrder,
@@ -52,8 +53,7 @@ import { type PointReads, preparePointReads } from './point-reads';
 import { accounts, customers, orderItems, orders, products, transfers } from './schema';
 import { withTransaction } from './transaction';
 
-/** Rows per INSERT ... ON CONFLICT statement: 4 parameters a row stays below the 65,535 limit. */
-const UPSERT_CHUNK = 10_000;
+const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
 
 export class DrizzleShopRepository implements ShopRepository {
   private readonly pool: pg.Pool;
@@ -259,13 +259,12 @@ export class DrizzleShopRepository implements ShopRepository {
       .where(orderFilter(filter, after))
       .orderBy(...newestFirst)
       .limit(pageSize + 1);
-    const page = rows.slice(0, pageSize);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(({ cursorAt: _, ...order }) => order),
-      nextCursor:
-        rows.length > pageSize && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
-    };
+    return keysetPage(
+      rows,
+      pageSize,
+      ({ cursorAt: _, ...order }) => order,
+      (r) => ({ createdAt: r.cursorAt, id: r.id }),
+    );
   }
 
   async countOrders(filter: OrderFilter = {}): Promise<number> {

@@ -5,12 +5,13 @@ import {
   type Customer,
   checkCredit,
   DEFAULT_ACQUIRE_TIMEOUT_MS,
-  encodeCursor,
   exactCents,
+  INSERT_CHUNK_ROWS,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
   type KeysetQuery,
+  keysetPage,
   type LoadStrategy,
   type NewCustomer,
   type NewOrder,
@@ -55,8 +56,7 @@ import {
 import type { OrderRow } from './tables';
 import { withTransaction } from './transaction';
 
-/** Rows per INSERT ... ON CONFLICT statement: 4 parameters a row stays below the 65,535 limit. */
-const UPSERT_CHUNK = 10_000;
+const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
 
 const NEWEST_FIRST = [
   { column: 'created_at', order: 'desc' },
@@ -299,13 +299,7 @@ export class KnexShopRepository implements ShopRepository {
       statement.whereRaw('(created_at, id) < (?::timestamptz, ?)', [position.createdAt, position.id]);
     }
     const rows = await statement;
-    const page = rows.slice(0, pageSize);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toOrder),
-      nextCursor:
-        rows.length > pageSize && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null,
-    };
+    return keysetPage(rows, pageSize, toOrder, (r) => ({ createdAt: r.cursor_at, id: r.id }));
   }
 
   async countOrders(filter: OrderFilter = {}): Promise<number> {

@@ -1,14 +1,13 @@
-import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { ALL_BULK_METHODS, type BulkMethod, INSERT_CHUNK_ROWS, type NewOrderItem } from '@dal/core';
 import { copyOrderItems } from '@dal/core/copy';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type pg from 'pg';
 import type { Database, OrderItemsTable } from './database';
 import { withTransaction } from './transaction';
 
-export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ['loop', 'batch', 'unnest', 'copy'];
+export const SUPPORTED_BULK_METHODS = ALL_BULK_METHODS;
 
-/** 4 parameters a row: 10,000 rows = 40,000 parameters, below PostgreSQL's 65,535. */
-const BATCH_ROWS = 10_000;
+const BATCH_ROWS = INSERT_CHUNK_ROWS;
 
 const toRow = (r: NewOrderItem): Insertable<OrderItemsTable> => ({
   order_id: r.orderId,

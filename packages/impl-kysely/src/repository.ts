@@ -5,12 +5,13 @@ import {
   type Customer,
   checkCredit,
   DEFAULT_ACQUIRE_TIMEOUT_MS,
-  encodeCursor,
   exactCents,
+  INSERT_CHUNK_ROWS,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
   type KeysetQuery,
+  keysetPage,
   type LoadStrategy,
   type NewCustomer,
   type NewOrder,
@@ -55,8 +56,7 @@ import {
 } from './rows';
 import { transactionAwarePool, withTransaction } from './transaction';
 
-/** Rows per INSERT ... ON CONFLICT statement: 4 parameters a row stays below the 65,535 limit. */
-const UPSERT_CHUNK = 10_000;
+const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
 
 /** The optional order filter, on any select from orders. */
 function whereOrders<O>(qb: SelectQueryBuilder<Database, 'orders', O>, filter: OrderFilter) {
@@ -226,13 +226,17 @@ export class KyselyShopRepository implements ShopRepository {
         const { stock } = product(item.productId);
         if (stock < item.quantity) throw new InsufficientStockError(item.productId, item.quantity, stock);
       }
-      // one UPDATE for all products: stock - CASE id WHEN ... THEN quantity ... END
+      // one UPDATE for all products: stock - CASE id WHEN $1 THEN $2::integer ... END. A bare number in
+      // then() is written into the SQL text as a literal; eb.val() makes it a parameter, and the cast types
+      // it (untyped parameters as the only CASE results would resolve to text)
       const [first, ...rest] = sorted;
       await trx
         .updateTable('products')
         .set((eb) => {
-          let quantity = eb.case('id').when(first!.productId).then(first!.quantity);
-          for (const item of rest) quantity = quantity.when(item.productId).then(item.quantity);
+          const quantityOf = (item: (typeof sorted)[number]) =>
+            eb.cast<number>(eb.val(item.quantity), 'integer');
+          let quantity = eb.case('id').when(eb.val(first!.productId)).then(quantityOf(first!));
+          for (const item of rest) quantity = quantity.when(eb.val(item.productId)).then(quantityOf(item));
           return { stock: eb('stock', '-', quantity.end()) };
         })
         .where('id', 'in', productIds)
@@ -323,13 +327,7 @@ export class KyselyShopRepository implements ShopRepository {
       // one row more than the page tells whether a next page exists, without an extra round trip
       .limit(pageSize + 1)
       .execute();
-    const page = rows.slice(0, pageSize);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toOrder),
-      nextCursor:
-        rows.length > pageSize && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null,
-    };
+    return keysetPage(rows, pageSize, toOrder, (r) => ({ createdAt: r.cursor_at, id: r.id }));
   }
 
   async countOrders(filter: OrderFilter = {}): Promise<number> {

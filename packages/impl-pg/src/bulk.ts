@@ -1,12 +1,11 @@
-import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { ALL_BULK_METHODS, type BulkMethod, INSERT_CHUNK_ROWS, type NewOrderItem } from '@dal/core';
 import { copyOrderItems } from '@dal/core/copy';
 import type pg from 'pg';
 import { withTransaction } from './transaction';
 
-export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ['loop', 'batch', 'unnest', 'copy'];
+export const SUPPORTED_BULK_METHODS = ALL_BULK_METHODS;
 
-/** 4 parameters a row: 10,000 rows = 40,000 parameters, below PostgreSQL's 65,535. */
-const BATCH_ROWS = 10_000;
+const BATCH_ROWS = INSERT_CHUNK_ROWS;
 const INSERT = 'INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents)';
 
 type Inserter = (client: pg.PoolClient, rows: NewOrderItem[]) => Promise<void>;

@@ -5,12 +5,13 @@ import {
   type Customer,
   checkCredit,
   DEFAULT_ACQUIRE_TIMEOUT_MS,
-  encodeCursor,
   exactCents,
+  INSERT_CHUNK_ROWS,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
   type KeysetQuery,
+  keysetPage,
   type LoadStrategy,
   type NewCustomer,
   type NewOrder,
@@ -53,8 +54,7 @@ import {
 } from './rows';
 import { withTransaction } from './transaction';
 
-/** Rows per INSERT ... ON CONFLICT statement: 4 parameters a row stays below the 65,535 limit. */
-const UPSERT_CHUNK = 10_000;
+const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
 
 /** WHERE clause for the optional order filter, numbering parameters after `params`. */
 function orderFilter(filter: OrderFilter, params: unknown[]): string[] {
@@ -278,13 +278,7 @@ export class PgShopRepository implements ShopRepository {
         ORDER BY created_at DESC, id DESC LIMIT $${params.push(pageSize + 1)}`,
       params,
     );
-    const page = rows.slice(0, pageSize);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toOrder),
-      nextCursor:
-        rows.length > pageSize && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null,
-    };
+    return keysetPage(rows, pageSize, toOrder, (r) => ({ createdAt: r.cursor_at, id: r.id }));
   }
 
   async countOrders(filter: OrderFilter = {}): Promise<number> {

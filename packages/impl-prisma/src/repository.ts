@@ -4,12 +4,13 @@ import {
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
   DEFAULT_ACQUIRE_TIMEOUT_MS,
-  encodeCursor,
   exactCents,
+  INSERT_CHUNK_ROWS,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
   type KeysetQuery,
+  keysetPage,
   type LoadStrategy,
   type NewCustomer,
   type NewOrder,
@@ -55,8 +56,7 @@ import {
 import { statementName } from './statement-names';
 import { TRANSACTION_OPTIONS, withTransaction } from './transaction';
 
-/** Rows per INSERT ... ON CONFLICT statement: 4 parameters a row stays below PostgreSQL's 65,535 limit. */
-const UPSERT_CHUNK = 10_000;
+const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
 
 const NEWEST_FIRST = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.OrderOrderByWithRelationInput[];
 
@@ -254,13 +254,7 @@ export class PrismaShopRepository implements ShopRepository {
         FROM orders ${whereSql(conditions)}
        ORDER BY created_at DESC, id DESC LIMIT ${pageSize + 1}`;
     // one row more than the page tells whether a next page exists, without an extra round trip
-    const page = rows.slice(0, pageSize);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(keysetRowToOrder),
-      nextCursor:
-        rows.length > pageSize && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
-    };
+    return keysetPage(rows, pageSize, keysetRowToOrder, (r) => ({ createdAt: r.cursorAt, id: r.id }));
   }
 
   async countOrders(filter: OrderFilter = {}): Promise<number> {

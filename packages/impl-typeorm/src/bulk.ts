@@ -1,14 +1,14 @@
-import type { BulkMethod, NewOrderItem } from '@dal/core';
+import { ALL_BULK_METHODS, type BulkMethod, INSERT_CHUNK_ROWS, type NewOrderItem } from '@dal/core';
 import { copyOrderItems } from '@dal/core/copy';
 import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OrderItem } from './entities';
 import { withTransaction } from './transaction';
 
-export const SUPPORTED_BULK_METHODS: readonly BulkMethod[] = ['loop', 'batch', 'unnest', 'copy'];
+export const SUPPORTED_BULK_METHODS = ALL_BULK_METHODS;
 
-/** 4 parameters a row: 10,000 rows = 40,000 parameters, below PostgreSQL's 65,535. TypeORM does not chunk. */
-const BATCH_ROWS = 10_000;
+/** TypeORM does not chunk a multi-row insert itself. */
+const BATCH_ROWS = INSERT_CHUNK_ROWS;
 
 /**
  * TypeORM's multi-row INSERT. updateEntity(false) drops the `RETURNING "id"` that insert() adds to copy

@@ -34,7 +34,7 @@ export const meta: ImplementationMeta = {
     {
       method: 'upsertProducts',
       reason:
-        'orUpdate() renders only `column = EXCLUDED.column` and TypeORM 1.x has no raw onConflict(); `version = products.version + 1, updated_at = now()` is appended to the SQL the QueryBuilder generated',
+        "orUpdate() renders only `column = EXCLUDED.column` and TypeORM 1.x has no raw onConflict(): the version bump cannot be said through the QueryBuilder, so the whole INSERT ... ON CONFLICT (sku) DO UPDATE is one written statement with bind parameters through the transaction's QueryRunner",
     },
     {
       method: 'createOrder',

@@ -1,7 +1,7 @@
-import type { LoadStrategy, OrderDetails, RecentOrdersQuery } from '@dal/core';
+import { type LoadStrategy, type OrderDetails, type RecentOrdersQuery, stitchOrderDetails } from '@dal/core';
 import { type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import { Customer, Order, OrderItem, Product } from './entities';
-import { CUSTOMER_SUMMARY, PRODUCT_SUMMARY, toOrderDetails } from './rows';
+import { CUSTOMER_SUMMARY, PRODUCT_SUMMARY, toItem, toOrder, toOrderDetails } from './rows';
 
 type Query = RecentOrdersQuery;
 
@@ -56,18 +56,12 @@ async function batched(em: EntityManager, query: Query): Promise<OrderDetails[]>
     select: PRODUCT_SUMMARY,
     where: { id: In([...new Set(items.map((i) => i.productId))]) },
   });
-  const customerById = new Map(customers.map((c) => [c.id, c]));
-  const productById = new Map(products.map((p) => [p.id, p]));
-  const itemsByOrder = new Map<number, OrderItem[]>();
-  for (const item of items) {
-    item.product = productById.get(item.productId)!;
-    itemsByOrder.set(item.orderId, [...(itemsByOrder.get(item.orderId) ?? []), item]);
-  }
-  for (const order of orders) {
-    order.customer = customerById.get(order.customerId)!;
-    order.items = itemsByOrder.get(order.id) ?? [];
-  }
-  return orders.map(toOrderDetails);
+  return stitchOrderDetails(
+    orders.map(toOrder),
+    customers.map(({ id, email, name }) => ({ id, email, name })),
+    items.map(toItem),
+    products.map(({ id, sku, name }) => ({ id, sku, name })),
+  );
 }
 
 /**

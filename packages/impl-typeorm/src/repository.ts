@@ -4,11 +4,11 @@ import {
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
   checkCredit,
-  encodeCursor,
   InsufficientFundsError,
   InsufficientStockError,
   type KeysetPage,
   type KeysetQuery,
+  keysetPage,
   type LoadStrategy,
   type NewCustomer,
   type NewOrder,
@@ -249,11 +249,13 @@ export class TypeOrmShopRepository implements ShopRepository {
       .limit(pageSize + 1)
       .getRawAndEntities<{ cursor_at: string }>();
     // without joins, raw row i is entity i
-    const last = orders.length > pageSize ? pageSize - 1 : -1;
-    return {
-      items: orders.slice(0, pageSize).map(toOrder),
-      nextCursor: last >= 0 ? encodeCursor({ createdAt: raw[last]!.cursor_at, id: orders[last]!.id }) : null,
-    };
+    const rows = orders.map((order, i) => ({ order, cursorAt: raw[i]!.cursor_at }));
+    return keysetPage(
+      rows,
+      pageSize,
+      (r) => toOrder(r.order),
+      (r) => ({ createdAt: r.cursorAt, id: r.order.id }),
+    );
   }
 
   async countOrders(filter: OrderFilter = {}): Promise<number> {

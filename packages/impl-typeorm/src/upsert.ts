@@ -1,27 +1,27 @@
-import type { ProductUpsert } from '@dal/core';
+import { INSERT_CHUNK_ROWS, type ProductUpsert } from '@dal/core';
 import type { EntityManager } from 'typeorm';
-import { Product } from './entities';
 
 /** Rows per INSERT ... ON CONFLICT statement: 4 parameters a row stays below the 65,535 limit. */
-export const UPSERT_CHUNK = 10_000;
-
-const OVERWRITE = ['name', 'price_cents', 'stock'];
-const BUMP = ', "version" = "products"."version" + 1, "updated_at" = now()';
+export const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
 
 /** One INSERT ... ON CONFLICT (sku) DO UPDATE for up to UPSERT_CHUNK rows; returns the rows it wrote. */
 export async function upsertChunk(em: EntityManager, rows: ProductUpsert[]): Promise<number> {
-  const [sql, params] = em
-    .createQueryBuilder()
-    .insert()
-    .into(Product)
-    .values(rows)
-    .orUpdate(OVERWRITE, ['sku'])
-    .updateEntity(false)
-    .getQueryAndParameters();
-  // escape hatch: upsertProducts: orUpdate() only renders `column = EXCLUDED.column`, and TypeORM 1.x removed the raw
-  // onConflict() string, so the version bump is appended to the DO UPDATE SET list it generated
-  if (!sql.endsWith('"stock" = EXCLUDED."stock"'))
-    throw new Error(`unexpected upsert SQL: ${sql.slice(-120)}`);
-  const result = await em.queryRunner!.query(sql + BUMP, params, true);
+  // escape hatch: upsertProducts: orUpdate() renders only `column = EXCLUDED.column` (plus `= DEFAULT` for an
+  // @UpdateDateColumn) and TypeORM 1.x has no raw onConflict(), so the version bump cannot be said through
+  // the QueryBuilder; the whole statement is written here and runs through the transaction's QueryRunner
+  // with bind parameters, rather than text appended to the SQL TypeORM generated
+  const params: unknown[] = [];
+  const values = rows.map(
+    (r) =>
+      `($${params.push(r.sku)}, $${params.push(r.name)}, $${params.push(r.priceCents)}, $${params.push(r.stock)})`,
+  );
+  // the structured result carries the row count (affected), which em.query() drops for an INSERT
+  const result = await em.queryRunner!.query(
+    `INSERT INTO products (sku, name, price_cents, stock) VALUES ${values.join(', ')}
+     ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price_cents = excluded.price_cents,
+       stock = excluded.stock, version = products.version + 1, updated_at = now()`,
+    params,
+    true,
+  );
   return result.affected ?? 0;
 }
