@@ -10,9 +10,11 @@ import { IMPLEMENTATIONS, type RegisteredImplementation } from './registry';
 import { pgbenchComparison } from './report/baseline';
 import { renderCharts } from './report/charts';
 import { describeEnvironment, gitShortSha, gitState } from './report/environment';
+import { reportPage } from './report/page/index';
 import { summaryMarkdown } from './report/summary';
 import { scenarioTable, textTable } from './report/table';
 import { checkOutDir, defaultOutDir, writeResults } from './report/write';
+import { parseRun } from './run-data';
 import { harnessOverhead, plannedUnits, planScenarios, type ScenarioReport } from './runner';
 import type { ScenarioContext } from './scenario';
 import { runScenarioProcess, type ScenarioJob } from './scenario-process';
@@ -193,8 +195,13 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       'summary.md': summaryMarkdown(env, impls, reports, charts, counter !== null),
     };
     for (const chart of charts) files[chart.file] = chart.svg;
+    const target = outDir ?? defaultOutDir(startedAt, gitShortSha());
+    // the page from the files just written, exactly as `pnpm bench:report` rebuilds it
+    files['index.html'] = await reportPage(
+      parseRun(JSON.parse(files['raw.json']!), JSON.parse(files['environment.json']!), target),
+    );
     if (signal.aborted) return 130;
-    const dir = await writeResults(outDir ?? defaultOutDir(startedAt, gitShortSha()), files);
+    const dir = await writeResults(target, files);
 
     for (const report of reports) {
       process.stdout.write(`\n${report.scenario.id}: ${report.scenario.title}\n`);

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 // both tests use dal_bench_test on the test server, so they live in this one file and run in order
 describe('a run at --scale test', () => {
-  it('writes environment.json, raw.json, summary.md and the charts, and prints the tables', async () => {
+  it('writes environment.json, raw.json, summary.md, the charts and index.html, and prints the tables', async () => {
     const out = join(scratch, 'results');
     const result = await runCli(['--quick', '--scale', 'test', '--impl', 'pg', '--out', out], {
       DATABASE_URL: inject('dalAdminUrl'),
@@ -36,6 +36,7 @@ describe('a run at --scale test', () => {
     expect(readdirSync(out).sort()).toEqual([
       'bulk-insert.svg',
       'environment.json',
+      'index.html',
       'n-plus-one.svg',
       'pagination.svg',
       'pooling.svg',
@@ -55,6 +56,11 @@ describe('a run at --scale test', () => {
     expect(env.implementations[0].libraries.pg).toMatch(/^\d+\.\d+\.\d+/);
     expect(env.harness.overhead.p50Ms).toBeGreaterThanOrEqual(0);
     expect(env.cpu.count).toBeGreaterThan(0);
+
+    // the page (test/report-page.test.ts opens one in Chromium): every scenario, and the data it is built from
+    const page = readFileSync(join(out, 'index.html'), 'utf8');
+    for (const id of SCENARIO_IDS) expect(page).toContain(`id="s-${id}"`);
+    expect(page).toContain('<script id="dal-data" type="application/json">');
 
     const raw = JSON.parse(readFileSync(join(out, 'raw.json'), 'utf8'));
     expect(raw.scenarios.map((s: { scenario: string }) => s.scenario)).toEqual([...SCENARIO_IDS]);

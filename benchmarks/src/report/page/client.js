@@ -66,7 +66,8 @@
   note.textContent =
     `Source extracted from packages/impl-*/src at commit ${src.head ? src.head.slice(0, 12) : 'unknown'}` +
     `${src.dirty ? ' with uncommitted changes' : ''} when this page was built; this run measured commit ` +
-    `${src.runSha ? src.runSha.slice(0, 12) : 'unknown'}. Escape hatches (SQL text the library did not generate) are marked.`;
+    `${src.runSha ? src.runSha.slice(0, 12) : 'unknown'}${src.runDirty ? ' with uncommitted changes' : ''}. ` +
+    'Escape hatches (SQL text the library did not generate) are marked.';
 
   // a SQL block of the results view, shown again by its id
   const sqlHtml = (id) => {

@@ -44,14 +44,15 @@ function git(args: string[]): string | null {
 }
 
 /** Where the code view's source comes from, and whether each implementation changed since the run. */
-function sourceState(runSha: string | null, ids: readonly string[]) {
+function sourceState(runSha: string | null, runDirty: boolean, ids: readonly string[]) {
   const head = git(['rev-parse', 'HEAD']);
   const dirty =
     (git(['status', '--porcelain', '--', ...ids.map((id) => `packages/impl-${id}/src`)]) ?? '') !== '';
   const known = runSha ? git(['cat-file', '-e', `${runSha}^{commit}`]) !== null : false;
   const changed = Object.fromEntries(
     ids.map((id) => {
-      if (!runSha || !known) return [id, null];
+      // a run with uncommitted changes measured code no commit holds: whether it changed since is unknown
+      if (!runSha || !known || runDirty) return [id, null];
       const diff = git(['diff', '--name-only', runSha, '--', `packages/impl-${id}/src`]);
       return [id, diff === null ? null : diff !== ''];
     }),
@@ -447,14 +448,18 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 export async function reportPage(run: RunData): Promise<string> {
   const h = await createCodeHighlighter();
   const sql = new SqlBlocks(h);
-  const env = (run.environment ?? {}) as { implementations?: Meta[]; git?: { sha?: string }; date?: string };
+  const env = (run.environment ?? {}) as {
+    implementations?: Meta[];
+    git?: { sha?: string; dirty?: boolean };
+    date?: string;
+  };
   const metas = env.implementations ?? [];
   const inRun = [...new Set(run.results.map((r) => r.impl))];
   const scenarios = [...new Set(run.results.map((r) => r.scenario))];
   // every implementation of the repository, the run's first in the registry's order
   const known = IMPLEMENTATIONS.map((i) => i.id);
   const codeIds = known.filter((id) => existsSync(join(REPO_ROOT, 'packages', `impl-${id}`, 'src')));
-  const source = sourceState(env.git?.sha ?? null, codeIds);
+  const source = sourceState(env.git?.sha ?? null, env.git?.dirty ?? false, codeIds);
   const { methods, code } = codeData(h, codeIds);
   const charts = chartSpecs(run, scenarios);
 
@@ -482,7 +487,13 @@ export async function reportPage(run: RunData): Promise<string> {
     methods,
     code,
     ops: operations(sql, run),
-    source: { head: source.head, dirty: source.dirty, runSha: source.runSha, known: source.known },
+    source: {
+      head: source.head,
+      dirty: source.dirty,
+      runSha: source.runSha,
+      runDirty: env.git?.dirty ?? false,
+      known: source.known,
+    },
   };
   const title = `Data Access Lab — ${run.name}`;
   const nav = scenarios.map((id) => `<a href="#s-${attr(id)}">${escapeHtml(id)}</a>`).join('');
