@@ -7,6 +7,7 @@ import {
   readDatasetFingerprint,
   SCALES,
   type Scale,
+  type SeedProgress,
   schemaVersion,
   seedDataset,
   withDatabase,
@@ -65,7 +66,7 @@ export class BenchDatabase {
   static async open(
     adminUrl: string,
     scale: Scale,
-    options: { attach?: boolean } = {},
+    options: { attach?: boolean; onSeedProgress?: (progress: SeedProgress) => void } = {},
   ): Promise<BenchDatabase> {
     const name = `dal_bench_${scale}`;
     const url = withDatabase(adminUrl, name);
@@ -76,7 +77,9 @@ export class BenchDatabase {
     if (!reusable && options.attach) throw new Error(`${name} is not seeded with fingerprint ${fingerprint}`);
     if (!reusable) {
       await createSchemaDatabase(adminUrl, name);
-      seedMilliseconds = (await seedDataset(url, { scale, seed: DEFAULT_SEED })).milliseconds;
+      seedMilliseconds = (
+        await seedDataset(url, { scale, seed: DEFAULT_SEED, onProgress: options.onSeedProgress })
+      ).milliseconds;
     }
     const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'dal-bench-harness' });
     pool.on('error', () => {});

@@ -96,7 +96,18 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     server = await startServer({ dataDir: DATA_DIR });
     progress.note(`PostgreSQL ${server.version} (${server.kind})`);
     progress.note(`dataset ${options.scale}: checking dal_bench_${options.scale} (seeded once, then reused)`);
-    db = await BenchDatabase.open(server.adminUrl, options.scale);
+    let lastSeedLine = 0;
+    db = await BenchDatabase.open(server.adminUrl, options.scale, {
+      onSeedProgress: (p) => {
+        // a line per table when it is complete, and every 5 s while a large one loads
+        if (!p.done && performance.now() - lastSeedLine < 5000) return;
+        lastSeedLine = performance.now();
+        const count = p.done ? `${p.rows}` : `${p.rows}/~${p.expectedRows}`;
+        progress.note(
+          `dataset ${options.scale}: ${p.table} ${count} rows${p.done ? ' loaded' : ''} (${Math.round(p.rowsPerSec)} rows/s), ${formatDuration(p.elapsedMs)} elapsed, about ${formatDuration(p.remainingMs ?? Number.NaN)} left for the dataset`,
+        );
+      },
+    });
     progress.note(
       db.dataset.seeded
         ? `dataset ${options.scale}: seeded in ${formatDuration(db.dataset.seedMilliseconds ?? 0)}`

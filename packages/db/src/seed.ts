@@ -3,7 +3,14 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { truncateAll } from './databases';
-import { DEFAULT_SEED, datasetFingerprint, generateDataset, type RowSource, type Scale } from './dataset';
+import {
+  DEFAULT_SEED,
+  datasetFingerprint,
+  generateDataset,
+  type RowSource,
+  SCALES,
+  type Scale,
+} from './dataset';
 import { schemaVersion } from './migrate';
 
 const TABLES = [
@@ -15,16 +22,52 @@ const TABLES = [
 ] as const;
 
 /** Groups lines into ~256 KiB strings so the COPY stream is not fed millions of tiny chunks. */
-function* batches(lines: Iterable<string>, size = 256 * 1024): Generator<string> {
+function* batches(
+  lines: Iterable<string>,
+  onRows: (n: number) => void,
+  size = 256 * 1024,
+): Generator<string> {
   let buffer = '';
+  let rows = 0;
   for (const line of lines) {
     buffer += line;
+    rows++;
     if (buffer.length >= size) {
       yield buffer;
+      onRows(rows);
       buffer = '';
+      rows = 0;
     }
   }
   if (buffer) yield buffer;
+  onRows(rows);
+}
+
+/** Where seeding stands: reported about once a second while a table loads, and when it is complete. */
+export interface SeedProgress {
+  table: string;
+  /** Rows of this table loaded so far, and how many it will have (order_items: an estimate, 3 per order). */
+  rows: number;
+  expectedRows: number;
+  /** This table's load rate so far. */
+  rowsPerSec: number;
+  /** true once the table is complete. */
+  done: boolean;
+  elapsedMs: number;
+  /** Time left for the rest of the dataset at the rate of every row loaded so far (null before any). */
+  remainingMs: number | null;
+}
+
+/** Rows each table of `scale` will get: order_items has 1 to 5 per order (mean 3), capped by the product count. */
+export function expectedRows(scale: Scale): Record<string, number> {
+  const s = SCALES[scale];
+  return {
+    customers: s.customers,
+    products: s.products,
+    orders: s.orders,
+    order_items: s.orders * Math.min(3, (1 + Math.min(5, s.products)) / 2),
+    accounts: s.accounts,
+  };
 }
 
 export interface SeedResult {
@@ -35,11 +78,61 @@ export interface SeedResult {
   milliseconds: number;
 }
 
-async function copyTable(client: pg.ClientBase, table: string, columns: string, source: RowSource) {
+async function copyTable(
+  client: pg.ClientBase,
+  table: string,
+  columns: string,
+  source: RowSource,
+  onRows: (n: number) => void,
+) {
   await pipeline(
-    Readable.from(batches(source())),
+    Readable.from(batches(source(), onRows)),
     client.query(copyFrom(`COPY ${table} ${columns} FROM STDIN`)),
   );
+}
+
+/** Progress reporting: per table rows/s, and the time left for the whole dataset at the overall rate. */
+function progressReporter(scale: Scale, started: number, report?: (p: SeedProgress) => void) {
+  const expected = expectedRows(scale);
+  const total = Object.values(expected).reduce((a, b) => a + b, 0);
+  let loadedBefore = 0; // rows of completed tables
+  let table = '';
+  let rows = 0;
+  let tableStarted = started;
+  let lastReport = started;
+  const snapshot = (done: boolean): SeedProgress => {
+    const now = performance.now();
+    const loaded = loadedBefore + rows;
+    const elapsedMs = now - started;
+    return {
+      table,
+      rows,
+      expectedRows: done ? rows : Math.max(rows, Math.round(expected[table] ?? rows)),
+      rowsPerSec: rows / Math.max((now - tableStarted) / 1000, 1e-3),
+      done,
+      elapsedMs,
+      remainingMs: loaded > 0 ? (Math.max(0, total - loaded) * elapsedMs) / loaded : null,
+    };
+  };
+  return {
+    begin(name: string) {
+      table = name;
+      rows = 0;
+      tableStarted = performance.now();
+    },
+    rows(n: number) {
+      rows += n;
+      const now = performance.now();
+      if (report && now - lastReport >= 1000) {
+        lastReport = now;
+        report(snapshot(false));
+      }
+    },
+    end() {
+      report?.(snapshot(true));
+      loadedBefore += rows;
+    },
+  };
 }
 
 /**
@@ -48,7 +141,7 @@ async function copyTable(client: pg.ClientBase, table: string, columns: string, 
  */
 export async function seedDataset(
   connectionString: string,
-  options: { scale: Scale; seed?: number },
+  options: { scale: Scale; seed?: number; onProgress?: (progress: SeedProgress) => void },
 ): Promise<SeedResult> {
   const seed = options.seed ?? DEFAULT_SEED;
   const started = performance.now();
@@ -59,7 +152,12 @@ export async function seedDataset(
   try {
     await client.query('BEGIN');
     await truncateAll(client);
-    for (const [table, columns, key] of TABLES) await copyTable(client, table, columns, data[key]);
+    const progress = progressReporter(options.scale, started, options.onProgress);
+    for (const [table, columns, key] of TABLES) {
+      progress.begin(table);
+      await copyTable(client, table, columns, data[key], (n) => progress.rows(n));
+      progress.end();
+    }
     for (const [table] of [...TABLES, ['transfers']]) {
       await client.query(
         `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce((SELECT max(id) FROM ${table}), 0) + 1, false)`,

@@ -5,11 +5,13 @@ import {
   DatabaseSetupError,
   datasetFingerprint,
   dropDatabase,
+  expectedRows,
   loadMigrations,
   migrate,
   type PostgresServer,
   readDatasetFingerprint,
   SCALES,
+  type SeedProgress,
   StatementCounter,
   schemaVersion,
   seedDataset,
@@ -53,6 +55,25 @@ describe('seeding', () => {
     );
     await client.end();
     expect(rows[0].id).toBe(SCALES.test.customers + 1);
+  });
+
+  test('progress: every table reported complete, in order, with its row count, rate and time left', async () => {
+    const seen: SeedProgress[] = [];
+    const result = await seedDataset(url, { scale: 'test', onProgress: (p) => seen.push(p) });
+    const done = seen.filter((p) => p.done);
+    expect(done.map((p) => p.table)).toEqual(['customers', 'products', 'orders', 'order_items', 'accounts']);
+    for (const p of done) {
+      expect(p.rows).toBe(result.rows[p.table]);
+      expect(p.expectedRows).toBe(p.rows);
+      expect(p.rowsPerSec).toBeGreaterThan(0);
+    }
+    expect(done.at(-1)!.remainingMs).toBe(0);
+    expect(done[0]!.remainingMs).toBeGreaterThan(0);
+    // the estimate of order_items (3 per order) is within 10% of what the generator makes
+    const expected = expectedRows('test');
+    expect(
+      Math.abs(expected.order_items! - result.rows.order_items!) / result.rows.order_items!,
+    ).toBeLessThan(0.1);
   });
 });
 
