@@ -174,6 +174,10 @@ describe('report page', () => {
       const [a, b] = await cards.evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().toJSON()));
       expect(a.top).toBe(b.top);
       expect(b.left).toBeGreaterThan(a.left + a.width - 1);
+      // each column keeps its code inside it (long lines scroll within the code block)
+      for (const overflow of await cards.evaluateAll((cs) => cs.map((c) => c.scrollWidth - c.clientWidth))) {
+        expect(overflow).toBeLessThanOrEqual(0);
+      }
       await page.selectOption('#method', 'createOrder');
       expect(await cards.count()).toBe(2);
       expect(await cards.first().locator('pre.code').first().textContent()).toMatch(/async createOrder\(/);
