@@ -182,6 +182,26 @@ export class BenchDatabase {
     }
   }
 
+  /**
+   * VACUUM of `tables` (no ANALYZE: the statistics do not change with rows that come and go), outside any
+   * timing: a reset deletes what a write added, and VACUUM removes those dead rows and truncates the pages
+   * they were appended to, so the next timed write meets the table as the one before it did.
+   */
+  async vacuum(tables: readonly string[]): Promise<void> {
+    await this.pool.query(`VACUUM ${tables.join(', ')}`);
+  }
+
+  /** Autovacuum and autoanalyze runs on `tables` so far, as pg_stat_user_tables counts them. */
+  async autovacuumRuns(tables: readonly string[]): Promise<number> {
+    // (the cumulative statistics are cached per transaction at most: each query here is its own)
+    const { rows } = await this.pool.query(
+      `SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0)::int AS n FROM pg_stat_user_tables
+        WHERE schemaname = current_schema() AND relname = ANY($1)`,
+      [tables],
+    );
+    return rows[0].n;
+  }
+
   async rowCounts(): Promise<Record<string, number>> {
     const { rows } = await this.pool.query(`SELECT
       (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM products)::int AS products,
