@@ -59,7 +59,8 @@
   }
   left.value = data.impls[0]?.id ?? '';
   right.value = data.impls[1]?.id ?? '';
-  methodSelect.value = data.methods.includes('transfer') ? 'transfer' : data.methods[0];
+  // first a method this run timed, in contract order
+  methodSelect.value = data.methods.find((m) => data.ops[m]) ?? data.methods[0];
 
   const src = data.source;
   const note = document.querySelector('.source-note');
