@@ -10,7 +10,6 @@ import { IMPLEMENTATIONS, type RegisteredImplementation } from './registry';
 import { pgbenchComparison } from './report/baseline';
 import { renderCharts } from './report/charts';
 import { describeEnvironment, gitShortSha, gitState } from './report/environment';
-import { reportPage } from './report/page/index';
 import { summaryMarkdown } from './report/summary';
 import { scenarioTable, textTable } from './report/table';
 import { checkOutDir, defaultOutDir, writeResults } from './report/write';
@@ -207,7 +206,9 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     };
     for (const chart of charts) files[chart.file] = chart.svg;
     const target = outDir ?? defaultOutDir(startedAt, gitShortSha());
-    // the page from the files just written, exactly as `pnpm bench:report` rebuilds it
+    // the page from the files just written, exactly as `pnpm bench:report` rebuilds it; imported here, so
+    // the TypeScript compiler and shiki load only when a run gets this far
+    const { reportPage } = await import('./report/page/index');
     files['index.html'] = await reportPage(
       parseRun(JSON.parse(files['raw.json']!), JSON.parse(files['environment.json']!), target),
     );
