@@ -9,6 +9,10 @@ const NAME = '@dal/api';
 /** The database created, and seeded with the `test` dataset, on an embedded server. */
 const EMBEDDED_DATABASE = 'dal_api';
 
+/** The API's defaults for the repository's timeouts (env ACQUIRE_TIMEOUT_MS, STATEMENT_TIMEOUT_MS). */
+const API_ACQUIRE_TIMEOUT_MS = 5_000;
+const API_STATEMENT_TIMEOUT_MS = 5_000;
+
 const resources = new Resources();
 closeOnSignals(resources, NAME);
 
@@ -29,6 +33,10 @@ async function start(): Promise<void> {
   const implementation = process.env.IMPL || 'pg';
   const port = intFromEnv('PORT', 3000, 65_535);
   const poolSize = intFromEnv('POOL_SIZE', 10, 1_000);
+  // an HTTP client should hear within seconds that the database cannot answer (503 + Retry-After), not wait
+  // for the repository's defaults, which are sized for benchmark runs
+  const acquireTimeoutMs = intFromEnv('ACQUIRE_TIMEOUT_MS', API_ACQUIRE_TIMEOUT_MS, 600_000);
+  const statementTimeoutMs = intFromEnv('STATEMENT_TIMEOUT_MS', API_STATEMENT_TIMEOUT_MS, 600_000);
   const { meta, createRepository } = await loadImplementation(implementation);
   await checkPortFree(port);
 
@@ -42,7 +50,12 @@ async function start(): Promise<void> {
     // the user's database keeps its rows; only missing migrations of schema/ are applied (a no-op when current)
     await migrate(url);
   }
-  const repository = await createRepository({ connectionString: url, poolSize });
+  const repository = await createRepository({
+    connectionString: url,
+    poolSize,
+    acquireTimeoutMs,
+    statementTimeoutMs,
+  });
   resources.add(() => repository.close());
   const app = buildApp({
     repository,
@@ -53,6 +66,7 @@ async function start(): Promise<void> {
   await app.listen({ host: '127.0.0.1', port });
   console.error(
     `${NAME}: ${meta.displayName} (pool ${poolSize}, ${server.kind} PostgreSQL ${server.version})` +
+      `, timeouts: acquire ${acquireTimeoutMs} ms, statement ${statementTimeoutMs} ms` +
       ` on http://127.0.0.1:${port}, docs at http://127.0.0.1:${port}/docs`,
   );
 }

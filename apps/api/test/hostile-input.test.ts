@@ -193,6 +193,50 @@ describe('anonymous limits', () => {
   });
 });
 
+describe('timeouts', () => {
+  test('a held row lock makes requests fail fast with 503 + Retry-After, not hang', async () => {
+    // one connection, as when every pooled connection is stuck: the PATCH waits on the lock, an unrelated
+    // GET finds no free connection
+    const timed = createRepository({
+      connectionString: db.url,
+      poolSize: 1,
+      acquireTimeoutMs: 300,
+      statementTimeoutMs: 1_000,
+    });
+    const timedApp = buildApp({ repository: timed });
+    const locker = await pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM products WHERE id = $1 FOR UPDATE', [widget.id]);
+      const started = performance.now();
+      const patch = timedApp.inject({
+        method: 'PATCH',
+        url: `/products/${widget.id}/price`,
+        payload: { priceCents: 1 },
+        headers: { 'if-match': '"1"' },
+      });
+      await new Promise((r) => setTimeout(r, 100)); // the PATCH has the connection and waits on the lock
+      const unrelated = await timedApp.inject({ method: 'GET', url: `/products/${BASE.products.gadget.id}` });
+      expect(unrelated.statusCode).toBe(503);
+      expect(unrelated.headers['retry-after']).toBe('1');
+      expect(unrelated.json()).toEqual({ error: 'UNAVAILABLE', message: expect.any(String) });
+      const blocked = await patch;
+      expect(blocked.statusCode).toBe(503);
+      expect(blocked.headers['retry-after']).toBe('1');
+      expect(blocked.json()).toMatchObject({ error: 'UNAVAILABLE' });
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await locker.query('ROLLBACK');
+      locker.release();
+      await timedApp.close();
+      await timed.close();
+    }
+    expect((await call('GET', `/products/${widget.id}`)).json()).toMatchObject({
+      priceCents: widget.priceCents,
+    });
+  });
+});
+
 describe('HTTP edges', () => {
   beforeAll(async () => {
     await app.listen({ host: '127.0.0.1', port: 0 });

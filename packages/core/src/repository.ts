@@ -13,6 +13,7 @@ import type {
   RecentOrdersQuery,
   TransferRequest,
 } from './inputs';
+import type { AdjustStrategy, StockAdjustment, StockAdjustmentResult } from './stock';
 
 export interface OffsetPage<T> {
   items: T[];
@@ -74,6 +75,26 @@ export interface ShopRepository {
    * @throws ValidationError when a sku appears twice in `rows` (before any write).
    */
   upsertProducts(rows: ProductUpsert[]): Promise<{ affected: number }>;
+
+  /**
+   * Adds `delta` (non-zero, negative to take) to a product's stock under one of six concurrency-control
+   * strategies, each written with the library's own API for it (the lost-update lab):
+   * - `read-modify-write`: the entity read, the sum computed in application code, the value saved, at READ
+   *   COMMITTED: a concurrent change between the read and the write is lost (the trap, on purpose);
+   * - `repeatable-read` / `serializable`: the same inside a transaction at that isolation level, opened
+   *   through the library's isolation-level API, retried on SQLSTATE 40001;
+   * - `atomic`: one `UPDATE ... SET stock = stock + $delta`;
+   * - `pessimistic`: `SELECT ... FOR NO KEY UPDATE` (or the library's nearest row lock), then the update, in
+   *   one transaction;
+   * - `optimistic`: read stock and version, `UPDATE ... WHERE version = $read` bumping the version, retried
+   *   when it matched no row.
+   * Retries are bounded by ADJUST_STOCK_MAX_ATTEMPTS (then UnavailableError). Only `optimistic` moves the
+   * version (its compare-and-set needs it); none touches price or updated_at.
+   * @returns the stock right after this call's own change, and the attempts it took (1 without conflict).
+   * @throws ValidationError (unknown strategy, delta 0 or not an integer, bad id) before any statement;
+   * NotFoundError; InsufficientStockError when the stock would go below zero (nothing changed then).
+   */
+  adjustStock(input: StockAdjustment, strategy: AdjustStrategy): Promise<StockAdjustmentResult>;
 
   /**
    * One transaction: locks the products in id order (SELECT ... FOR UPDATE), checks and decrements stock,
@@ -152,10 +173,25 @@ export interface RepositoryOptions {
    * never times out, short enough that an exhausted pool is reported instead of hanging.
    */
   acquireTimeoutMs?: number;
+  /**
+   * How long one statement may run in the database, waits for row locks included, before the server cancels
+   * it (PostgreSQL's `statement_timeout`, SQLSTATE 57014) and the call fails with UnavailableError, in
+   * milliseconds; 0 turns it off. Default DEFAULT_STATEMENT_TIMEOUT_MS. Every implementation sets it through
+   * its library's connection configuration, so it holds on every pooled connection from the start.
+   */
+  statementTimeoutMs?: number;
 }
 
 /** The default of `RepositoryOptions.acquireTimeoutMs`. */
 export const DEFAULT_ACQUIRE_TIMEOUT_MS = 60_000;
+
+/**
+ * The default of `RepositoryOptions.statementTimeoutMs`, the same for every library: 30 s, far above any
+ * statement of the benchmarks or the contract suite (an OFFSET page 10,000 deep of the default dataset takes
+ * about 0.25 s, a 10,000-row chunk of a bulk insert well under a second), so it never cuts a measurement
+ * short, while a statement stuck behind a lock held by another connection fails instead of waiting for ever.
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 export type ImplementationKind = 'raw' | 'query-builder' | 'orm';
 

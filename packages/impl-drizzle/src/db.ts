@@ -1,4 +1,4 @@
-import { DEFAULT_ACQUIRE_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema';
@@ -13,6 +13,8 @@ export function connect(options: RepositoryOptions): { pool: pg.Pool; db: Db } {
     connectionString: options.connectionString,
     max: options.poolSize,
     connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+    // sent in each connection's startup packet: the server cancels a longer statement (57014)
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
   });
   // An idle connection the server ends (restart, pg_terminate_backend) is dropped by the pool, which then
   // emits 'error'; without a listener that would crash the process although no operation was affected.

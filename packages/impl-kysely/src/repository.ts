@@ -1,10 +1,12 @@
 import {
   type Account,
+  type AdjustStrategy,
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
   checkCredit,
   DEFAULT_ACQUIRE_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
   exactCents,
   INSERT_CHUNK_ROWS,
   InsufficientFundsError,
@@ -29,6 +31,8 @@ import {
   type RepositoryOptions,
   replayedTransfer,
   type ShopRepository,
+  type StockAdjustment,
+  type StockAdjustmentResult,
   type Transfer,
   type TransferRequest,
   translateError,
@@ -54,6 +58,7 @@ import {
   toProduct,
   toTransfer,
 } from './rows';
+import { adjustStock } from './stock';
 import { transactionAwarePool, withTransaction } from './transaction';
 
 const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
@@ -74,6 +79,8 @@ export class KyselyShopRepository implements ShopRepository {
       connectionString: options.connectionString,
       max: options.poolSize,
       connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+      // sent in each connection's startup packet: the server cancels a longer statement (57014)
+      statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     });
     // an idle client whose connection the server ends (restart, pg_terminate_backend) is reported on the
     // pool; without a listener that is an uncaught exception that ends the process. The pool replaces it.
@@ -194,6 +201,11 @@ export class KyselyShopRepository implements ShopRepository {
       }
       return { affected };
     });
+  }
+
+  async adjustStock(input: StockAdjustment, strategy: AdjustStrategy): Promise<StockAdjustmentResult> {
+    const { productId, delta, strategy: s } = validate.stockAdjustment(input, strategy);
+    return adjustStock(this.db, productId, delta, s);
   }
 
   async createOrder(input: NewOrder): Promise<OrderDetails> {

@@ -1,4 +1,4 @@
-import { DEFAULT_ACQUIRE_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ENTITIES } from './entities';
 
@@ -17,6 +17,11 @@ export function initOrm(options: RepositoryOptions, overrides: Partial<Options> 
       max: options.poolSize,
       // tarn's wait for a free connection; knex turns an expiry into KnexTimeoutError (UNAVAILABLE)
       acquireTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+    },
+    // merged into the knex connection config MikroORM builds from clientUrl, and so handed to each pg Client,
+    // which sends it in the startup packet: the server cancels a longer statement (57014)
+    driverOptions: {
+      connection: { statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS },
     },
     debug: false,
     // no eager `select 1` at init (and no error log line for an unreachable server): the first query connects

@@ -1,10 +1,12 @@
 import {
   type Account,
+  type AdjustStrategy,
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
   checkCredit,
   DEFAULT_ACQUIRE_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
   exactCents,
   INSERT_CHUNK_ROWS,
   InsufficientFundsError,
@@ -29,6 +31,8 @@ import {
   type RepositoryOptions,
   replayedTransfer,
   type ShopRepository,
+  type StockAdjustment,
+  type StockAdjustmentResult,
   type Transfer,
   type TransferRequest,
   translateError,
@@ -52,6 +56,7 @@ import {
   toProduct,
   toTransfer,
 } from './rows';
+import { adjustStock } from './stock';
 import { withTransaction } from './transaction';
 
 const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
@@ -75,6 +80,8 @@ export class PgShopRepository implements ShopRepository {
       connectionString: options.connectionString,
       max: options.poolSize,
       connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+      // sent in each connection's startup packet: the server cancels a longer statement (57014)
+      statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     });
     this.prepared = options.preparedStatements ?? false;
     // an idle client whose connection is terminated (server restart, DROP DATABASE ... WITH (FORCE)) is
@@ -184,6 +191,11 @@ export class PgShopRepository implements ShopRepository {
       }
       return { affected };
     });
+  }
+
+  async adjustStock(input: StockAdjustment, strategy: AdjustStrategy): Promise<StockAdjustmentResult> {
+    const { productId, delta, strategy: s } = validate.stockAdjustment(input, strategy);
+    return adjustStock(this.pool, productId, delta, s);
   }
 
   async createOrder(input: NewOrder): Promise<OrderDetails> {

@@ -1,4 +1,10 @@
-import { DEFAULT_ACQUIRE_TIMEOUT_MS, exactCents, type RepositoryOptions, UnavailableError } from '@dal/core';
+import {
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  exactCents,
+  type RepositoryOptions,
+  UnavailableError,
+} from '@dal/core';
 import postgres from 'postgres';
 import { isTerminatedSession } from './errors';
 import { withTransaction } from './transaction';
@@ -34,6 +40,8 @@ function connect(options: RepositoryOptions) {
     prepare: options.preparedStatements ?? false,
     types: { int8 },
     transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
+    // run-time parameters postgres.js sends in each connection's startup packet
+    connection: { statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS },
   });
 }
 

@@ -1,9 +1,11 @@
 import {
   type Account,
+  type AdjustStrategy,
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
   DEFAULT_ACQUIRE_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
   exactCents,
   INSERT_CHUNK_ROWS,
   InsufficientFundsError,
@@ -28,6 +30,8 @@ import {
   type RepositoryOptions,
   replayedTransfer,
   type ShopRepository,
+  type StockAdjustment,
+  type StockAdjustmentResult,
   type Transfer,
   type TransferRequest,
   translateError,
@@ -37,7 +41,6 @@ import {
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
 import { insertOrderItems, SUPPORTED_BULK_METHODS } from './bulk';
-
 import { loadOrderDetails } from './loading';
 import {
   accountSelect,
@@ -54,6 +57,7 @@ import {
   transferSelect,
 } from './rows';
 import { statementName } from './statement-names';
+import { adjustStock } from './stock';
 import { TRANSACTION_OPTIONS, withTransaction } from './transaction';
 
 const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
@@ -90,6 +94,8 @@ export class PrismaShopRepository implements ShopRepository {
           connectionString: options.connectionString,
           max: options.poolSize,
           connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+          // the adapter's pg.Pool config: node-postgres sends it in each connection's startup packet
+          statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
         },
         options.preparedStatements ? { statementNameGenerator: statementName } : {},
       ),
@@ -180,6 +186,11 @@ export class PrismaShopRepository implements ShopRepository {
       }
       return { affected };
     });
+  }
+
+  async adjustStock(input: StockAdjustment, strategy: AdjustStrategy): Promise<StockAdjustmentResult> {
+    const { productId, delta, strategy: s } = validate.stockAdjustment(input, strategy);
+    return adjustStock(this.prisma, productId, delta, s);
   }
 
   async createOrder(input: NewOrder): Promise<OrderDetails> {

@@ -1,4 +1,4 @@
-import { DEFAULT_ACQUIRE_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import { defineModels, type Models } from './models';
@@ -19,6 +19,9 @@ export function createSequelize(options: RepositoryOptions): { sequelize: Sequel
       min: 0,
       acquire: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
     },
+    // Sequelize's postgres connection manager hands this dialectOptions key to each pg Client, which sends it
+    // in the startup packet: every pooled connection has the server-side timeout from the start
+    dialectOptions: { statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS },
   });
   return { sequelize, models: defineModels(sequelize) };
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DEFAULT_ACQUIRE_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type RepositoryOptions } from '@dal/core';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 
@@ -16,6 +16,8 @@ export function createDataSource(options: RepositoryOptions): DataSource {
     extra: {
       max: options.poolSize,
       connectionTimeoutMillis: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+      // node-postgres sends it in each connection's startup packet (TypeORM has no option of its own)
+      statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     },
     synchronize: false,
     dropSchema: false,

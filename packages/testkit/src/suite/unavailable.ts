@@ -78,6 +78,38 @@ export function unavailableTests(h: Harness) {
       30_000,
     );
 
+    h.test(
+      'a statement stuck behind a row lock fails after statementTimeoutMs with UnavailableError, not a hang',
+      async () => {
+        const repo = await h.open(2, { statementTimeoutMs: 300 });
+        const locker = await h.pool.connect();
+        try {
+          await locker.query('BEGIN');
+          await locker.query('SELECT 1 FROM products WHERE id = $1 FOR UPDATE', [product.id]);
+          const started = performance.now();
+          const error = await expectDalError(
+            repo.updateProductPrice({ id: product.id, priceCents: 1, expectedVersion: 1 }),
+            UnavailableError,
+          );
+          expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+          // 300 ms in the server; the rest is connecting and the client's round trips
+          expect(performance.now() - started).toBeLessThan(5_000);
+        } finally {
+          await locker.query('ROLLBACK');
+          locker.release();
+        }
+        expect(await h.oracle.product(product.id)).toMatchObject({
+          priceCents: product.priceCents,
+          version: 1,
+        });
+        // the connection is usable again at once, and a statement that waits for nobody is not cut short
+        expect((await repo.getProduct(product.id)).priceCents).toBe(product.priceCents);
+        const { rows } = await h.pool.query('SELECT 1');
+        expect(rows).toHaveLength(1);
+      },
+      30_000,
+    );
+
     h.test('an unreachable server is UnavailableError', async () => {
       // port 1 on loopback: connection refused at once
       const attempt = (async () => {
