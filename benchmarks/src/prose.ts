@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { compareIntervals, type Interval, ratioVerdict } from './intervals';
 import { fmt, fmtCount } from './report/table';
 import { loadRun, type RunData, type RunResult } from './run-data';
+import { isPoolSizeRow } from './scenario';
 
 /**
  * Figures in prose come from data. README.md and benchmarks/results/README.md quote the committed reference
@@ -174,7 +175,8 @@ export class Figures {
         const candidates = this.run(run).results.filter(
           (x) =>
             x.scenario === 'pooling' &&
-            typeof x.labels.pool === 'number' &&
+            isPoolSizeRow(x) &&
+            x.observed?.merged === undefined &&
             x.labels.statements === arg(0) &&
             x.impl === arg(1),
         );

@@ -84,3 +84,11 @@ export interface Scenario {
   roundTimeFactor?: number;
   cases(ctx: ScenarioContext): Promise<BenchCase[]>;
 }
+
+/**
+ * A pooling row of the closed loop at one pool size, where every caller calls again as soon as its last call
+ * returned: not the connect-per-operation baseline, not the staggered-arrival case (runs before that case
+ * existed have no `arrivals` label).
+ */
+export const isPoolSizeRow = (r: { labels: Record<string, string | number> }): boolean =>
+  typeof r.labels.pool === 'number' && !String(r.labels.arrivals ?? 'together').startsWith('staggered');

@@ -2,6 +2,7 @@ import { STATEMENT_MODES } from '../implementations';
 import type { PgbenchBaseline } from '../pgbench';
 import { REFERENCE_ID } from '../registry';
 import type { ScenarioReport } from '../runner';
+import { isPoolSizeRow } from '../scenario';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -23,7 +24,7 @@ export function pgbenchComparison(
   const prepared = baseline.runs.find((r) => r.mode === 'prepared');
   const share = (opsPerSec: number, tps: number) => `${Math.round((100 * opsPerSec) / tps)}%`;
   const pooled = (reports.find((r) => r.scenario.id === 'pooling')?.results ?? []).filter(
-    (r) => r.impl === REFERENCE_ID && typeof r.labels.pool === 'number',
+    (r) => r.impl === REFERENCE_ID && isPoolSizeRow(r),
   );
   for (const mode of STATEMENT_MODES) {
     const best = pooled

@@ -1,6 +1,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { CaseResult, ScenarioReport } from '../runner';
+import { isPoolSizeRow } from '../scenario';
 
 export interface Chart {
   file: string;
@@ -93,19 +94,20 @@ export function specs(
   }
 
   const pooling = rowsOf(by('pooling'), (r) =>
-    typeof r.labels.pool === 'number'
+    isPoolSizeRow(r)
       ? {
-          impl: r.impl,
+          // merged calls measure the merge, not the pool: labelled, a series of their own
+          impl: r.observed?.merged ? `${r.impl} (merged: ${r.observed.merged})` : r.impl,
           series: r.labels.statements === 'prepared' ? `${r.impl} (prepared)` : r.impl,
           statements: String(r.labels.statements ?? 'unnamed'),
-          pool: r.labels.pool,
+          pool: r.labels.pool as number,
           ops: r.opsPerSec,
           low: r.opsPerSecInterval[0],
           high: r.opsPerSecInterval[1],
         }
       : null,
   );
-  const baseline = by('pooling')?.results.find((r) => typeof r.labels.pool !== 'number');
+  const baseline = by('pooling')?.results.find((r) => r.case === 'connect-per-op');
   const poolX = {
     field: 'pool',
     type: 'quantitative',

@@ -8,6 +8,17 @@ import { REFERENCE_ID } from '../registry';
 import type { BenchCase, Scenario, TaskSpec } from '../scenario';
 
 const CALLERS = 64;
+/** The pool size of the staggered-arrival case, and the most think time a caller draws before a call (ms). */
+const STAGGERED_POOL = 8;
+const THINK_MS = 2;
+
+/**
+ * Waits `ms` on a timer of its own. Each caller's call then starts in a timer callback of its own, after
+ * which Node runs the nextTick and microtask queues: a library that merges the calls of one tick (Prisma's
+ * findUnique batching, process.nextTick) gets one call per tick. Node's timers count whole milliseconds, so
+ * a draw of 0–2 ms waits about 1–3 ms.
+ */
+const think = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** getProduct as raw pg does it, on a connection opened and closed for this one operation. */
 async function connectPerOperation(url: string, id: number): Promise<Product> {
@@ -39,7 +50,7 @@ export const pooling: Scenario = {
   title: `getProduct under a closed loop of ${CALLERS} concurrent callers, by pool size`,
   measures:
     "Throughput and latency when 64 callers share a pool of 1 to 32 connections, with unnamed statements (every library's default) and named prepared statements where the library has them, against opening a new connection for every operation.",
-  columns: ['pool', 'statements', 'callers'],
+  columns: ['pool', 'statements', 'callers', 'arrivals'],
   writes: false,
   ownRepositories: true,
   // a closed loop over a freshly opened pool varies most from round to round (±25% seen at 500 ms): its
@@ -52,7 +63,7 @@ export const pooling: Scenario = {
       profile.poolSizes.map(
         (size): BenchCase => ({
           id: mode === 'unnamed' ? `pool ${size}` : `pool ${size} prepared`,
-          labels: { pool: size, statements: mode, callers: CALLERS },
+          labels: { pool: size, statements: mode, callers: CALLERS, arrivals: 'together' },
           task: (impl): TaskSpec | null => {
             if (!offersStatementMode(impl, mode)) return null;
             let repo: ShopRepository | undefined;
@@ -80,11 +91,50 @@ export const pooling: Scenario = {
         }),
       ),
     );
+    // the closed loop lets a library merge the calls that arrive in one tick into one statement (Prisma); with
+    // a seeded think time before every call, calls arrive one at a time and none can be merged
+    cases.push({
+      id: `pool ${STAGGERED_POOL} staggered`,
+      labels: {
+        pool: STAGGERED_POOL,
+        statements: 'unnamed',
+        callers: CALLERS,
+        arrivals: `staggered (think 0–${THINK_MS} ms)`,
+      },
+      task: (impl): TaskSpec => {
+        let repo: ShopRepository | undefined;
+        let next = random(1);
+        let thinkNext = random(1);
+        return {
+          concurrency: CALLERS,
+          open: async (round) => {
+            repo = await openRepository(impl, libraryUrl, STAGGERED_POOL);
+            next = random(0x9001 + round);
+            thinkNext = random(0x7417 + round);
+          },
+          close: async () => {
+            await repo?.close();
+            repo = undefined;
+          },
+          run: async () => {
+            const id = pick(next, products);
+            await think(thinkNext() * THINK_MS);
+            return repo!.getProduct(id);
+          },
+          check: () => Promise.all(sample.map((id) => repo!.getProduct(id))),
+        };
+      },
+    });
     // new connections also cost server processes: stay below what the server has free
     const callers = Math.max(1, Math.min(CALLERS, freeConnections - 5));
     cases.push({
       id: 'connect-per-op',
-      labels: { pool: 'none (connect per operation, raw pg)', statements: 'unnamed', callers },
+      labels: {
+        pool: 'none (connect per operation, raw pg)',
+        statements: 'unnamed',
+        callers,
+        arrivals: 'together',
+      },
       task: (impl): TaskSpec | null => {
         if (impl.id !== REFERENCE_ID) return null;
         let next = random(1);
