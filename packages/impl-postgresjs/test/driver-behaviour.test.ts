@@ -53,6 +53,7 @@ test('acquireTimeoutMs: a transaction that gets no connection fails with Unavail
     await locker`SELECT 1 FROM accounts WHERE id = 1 FOR UPDATE`;
     // the first transfer holds the only connection, waiting for the row lock
     const first = repo.transfer(transfer('held'));
+    first.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
     await new Promise((r) => setTimeout(r, 100));
     const started = Date.now();
     await expectDalError(repo.transfer(transfer('starved')), UnavailableError);
@@ -76,6 +77,7 @@ test('close() ends after the server killed a connection under a statement', asyn
     await locker`BEGIN`;
     await locker`LOCK TABLE orders IN ACCESS EXCLUSIVE MODE`;
     const blocked = repo.countOrders();
+    blocked.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
     await new Promise((r) => setTimeout(r, 200));
     await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
       WHERE datname = current_database() AND application_name = 'postgres.js' AND wait_event_type = 'Lock'`;
