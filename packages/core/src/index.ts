@@ -9,5 +9,6 @@ export * from './order-details';
 export * from './package-version';
 export * from './repository';
 export * from './sql-state';
+export * from './stock';
 export * from './translate';
 export { validate } from './validate';

@@ -174,6 +174,7 @@ export const SHOP_REPOSITORY_METHODS = [
   'getProduct',
   'updateProductPrice',
   'upsertProducts',
+  'adjustStock',
   'createOrder',
   'recentOrdersWithDetails',
   'listOrdersOffset',

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { decodeCursor } from './cursor';
 import { ValidationError } from './errors';
 import * as s from './inputs';
+import { adjustStrategySchema, stockAdjustmentSchema } from './stock';
 
 function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(input);
@@ -47,4 +48,8 @@ export const validate = {
     return { rows: parse(s.newOrderItemsSchema, rows, 'order item rows'), method: m };
   },
   transfer: (input: unknown) => parse(s.transferRequestSchema, input, 'transfer'),
+  stockAdjustment: (input: unknown, strategy: unknown) => ({
+    ...parse(stockAdjustmentSchema, input, 'stock adjustment'),
+    strategy: parse(adjustStrategySchema, strategy, 'adjust strategy'),
+  }),
 };

@@ -28,3 +28,6 @@ export function plusPerRow(
   const whens = [...deltas].map(([key, delta]) => sql`WHEN ${key} THEN ${delta}::${sql.raw(type)}`);
   return sql`${column} + CASE ${id} ${sql.join(whens, sql` `)} END`;
 }
+
+/** `column + delta`: the increment Drizzle has no builder for. */
+export const plus = (column: AnyPgColumn, delta: number): SQL => sql`${column} + ${delta}`;

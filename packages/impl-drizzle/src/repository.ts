@@ -1,5 +1,6 @@
 import {
   type Account,
+  type AdjustStrategy,
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
@@ -28,6 +29,8 @@ import {
   type RepositoryOptions,
   replayedTransfer,
   type ShopRepository,
+  type StockAdjustment,
+  type StockAdjustmentResult,
   type Transfer,
   type TransferRequest,
   translateError,
@@ -51,6 +54,7 @@ import { loadOrderDetails } from './loading';
 import { newestFirst, orderFilter } from './order-filter';
 import { type PointReads, preparePointReads } from './point-reads';
 import { accounts, customers, orderItems, orders, products, transfers } from './schema';
+import { adjustStock } from './stock';
 import { withTransaction } from './transaction';
 
 const UPSERT_CHUNK = INSERT_CHUNK_ROWS;
@@ -146,6 +150,11 @@ export class DrizzleShopRepository implements ShopRepository {
       }
       return { affected };
     });
+  }
+
+  async adjustStock(input: StockAdjustment, strategy: AdjustStrategy): Promise<StockAdjustmentResult> {
+    const { productId, delta, strategy: s } = validate.stockAdjustment(input, strategy);
+    return adjustStock(this.db, productId, delta, s);
   }
 
   async createOrder(input: NewOrder): Promise<OrderDetails> {

@@ -1,5 +1,6 @@
 import {
   type Account,
+  type AdjustStrategy,
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
@@ -27,6 +28,8 @@ import {
   type RecentOrdersQuery,
   replayedTransfer,
   type ShopRepository,
+  type StockAdjustment,
+  type StockAdjustmentResult,
   type Transfer,
   type TransferRequest,
   VersionConflictError,
@@ -38,6 +41,7 @@ import * as entities from './entities';
 import { translateMikroOrmError } from './errors';
 import { loadOrderDetails, NEWEST_FIRST } from './loading';
 import { toAccount, toCustomer, toItem, toOrder, toProduct, toTransfer } from './rows';
+import { adjustStock } from './stock';
 import { withTransaction } from './transaction';
 
 /** The optional order filter as a find condition (only the keys that are set). */
@@ -152,6 +156,11 @@ export class MikroOrmShopRepository implements ShopRepository {
       }
       return { affected };
     });
+  }
+
+  async adjustStock(input: StockAdjustment, strategy: AdjustStrategy): Promise<StockAdjustmentResult> {
+    const { productId, delta, strategy: s } = validate.stockAdjustment(input, strategy);
+    return adjustStock(this.orm, productId, delta, s);
   }
 
   async createOrder(input: NewOrder): Promise<OrderDetails> {

@@ -87,9 +87,22 @@ export class Pool {
     }
   }
 
-  /** `sql.begin` with the acquire timeout, retried on serialization failure or deadlock. */
-  transaction<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-    return withTransaction(this.sql, this.acquireTimeoutMs, () => this.noConnection(), fn);
+  /**
+   * `sql.begin` with the acquire timeout, retried on serialization failure or deadlock (at most `attempts`
+   * times); `begin` is what sql.begin sends after BEGIN (e.g. 'isolation level serializable').
+   */
+  transaction<T>(
+    fn: (tx: TransactionSql) => Promise<T>,
+    options: { attempts?: number; begin?: string } = {},
+  ): Promise<T> {
+    return withTransaction(
+      this.sql,
+      this.acquireTimeoutMs,
+      () => this.noConnection(),
+      fn,
+      options.attempts,
+      options.begin,
+    );
   }
 
   private acquire<T extends readonly postgres.MaybeRow[]>(

@@ -1,5 +1,6 @@
 import {
   type Account,
+  type AdjustStrategy,
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
@@ -28,6 +29,8 @@ import {
   type RepositoryOptions,
   replayedTransfer,
   type ShopRepository,
+  type StockAdjustment,
+  type StockAdjustmentResult,
   type Transfer,
   type TransferRequest,
   VersionConflictError,
@@ -46,6 +49,7 @@ import {
   PRODUCT_COLUMNS,
   TRANSFER_COLUMNS,
 } from './rows';
+import { adjustStock } from './stock';
 
 type CustomerSummary = OrderDetails['customer'];
 type LockedProduct = Pick<Product, 'id' | 'sku' | 'name' | 'priceCents' | 'stock'>;
@@ -155,6 +159,11 @@ export class PostgresJsShopRepository implements ShopRepository {
       }
       return { affected };
     });
+  }
+
+  async adjustStock(input: StockAdjustment, strategy: AdjustStrategy): Promise<StockAdjustmentResult> {
+    const { productId, delta, strategy: s } = validate.stockAdjustment(input, strategy);
+    return adjustStock(this.pool, productId, delta, s);
   }
 
   async createOrder(input: NewOrder): Promise<OrderDetails> {

@@ -21,6 +21,8 @@ export function withTransaction<T>(
   timedOut: () => Error,
   fn: (tx: TransactionSql) => Promise<T>,
   attempts = 5,
+  /** What sql.begin puts after BEGIN, e.g. 'isolation level serializable'. */
+  beginOptions = '',
 ): Promise<T> {
   const attempt = () =>
     new Promise<T>((resolve, reject) => {
@@ -30,7 +32,7 @@ export function withTransaction<T>(
         reject(timedOut());
       }, acquireTimeoutMs);
       sql
-        .begin(async (tx) => {
+        .begin(beginOptions, async (tx) => {
           clearTimeout(timer);
           if (abandoned) throw new Error('the caller stopped waiting for this transaction');
           try {

@@ -1,5 +1,6 @@
 import {
   type Account,
+  type AdjustStrategy,
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
@@ -25,6 +26,8 @@ import {
   type RecentOrdersQuery,
   replayedTransfer,
   type ShopRepository,
+  type StockAdjustment,
+  type StockAdjustmentResult,
   type Transfer,
   type TransferRequest,
   VersionConflictError,
@@ -46,6 +49,7 @@ import {
   toProductSummary,
   toTransfer,
 } from './rows';
+import { adjustStock } from './stock';
 import { withTransaction } from './transaction';
 import { upsertProducts } from './upsert';
 
@@ -140,6 +144,11 @@ export class SequelizeShopRepository implements ShopRepository {
     if (rows.length === 0) return { affected: 0 };
     const affected = await withTransaction(this.sequelize, (t) => upsertProducts(this.sequelize, t, rows));
     return { affected };
+  }
+
+  async adjustStock(input: StockAdjustment, strategy: AdjustStrategy): Promise<StockAdjustmentResult> {
+    const { productId, delta, strategy: s } = validate.stockAdjustment(input, strategy);
+    return adjustStock(this.sequelize, this.m, productId, delta, s);
   }
 
   async createOrder(input: NewOrder): Promise<OrderDetails> {

@@ -1,5 +1,6 @@
 import {
   type Account,
+  type AdjustStrategy,
   type BulkMethod,
   CURSOR_TIMESTAMP_FORMAT,
   type Customer,
@@ -25,6 +26,8 @@ import {
   type RecentOrdersQuery,
   replayedTransfer,
   type ShopRepository,
+  type StockAdjustment,
+  type StockAdjustmentResult,
   type Transfer,
   type TransferRequest,
   translateError,
@@ -45,6 +48,7 @@ import {
   toProduct,
   toTransfer,
 } from './rows';
+import { adjustStock } from './stock';
 import { withTransaction } from './transaction';
 import { UPSERT_CHUNK, upsertChunk } from './upsert';
 
@@ -137,6 +141,11 @@ export class TypeOrmShopRepository implements ShopRepository {
       }
       return { affected };
     });
+  }
+
+  async adjustStock(input: StockAdjustment, strategy: AdjustStrategy): Promise<StockAdjustmentResult> {
+    const { productId, delta, strategy: s } = validate.stockAdjustment(input, strategy);
+    return adjustStock(this.dataSource, productId, delta, s);
   }
 
   async createOrder(input: NewOrder): Promise<OrderDetails> {

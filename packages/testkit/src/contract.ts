@@ -13,6 +13,7 @@ import { orderTests } from './suite/orders';
 import { paginationTests } from './suite/pagination';
 import { preparedStatementTests } from './suite/prepared-statements';
 import { productTests } from './suite/products';
+import { stockTests } from './suite/stock';
 import { unavailableTests } from './suite/unavailable';
 
 /**
@@ -31,6 +32,7 @@ export function describeShopContract(
     const h = useHarness(meta, factory, options.knownGaps ?? []);
     customerTests(h);
     productTests(h);
+    stockTests(h);
     orderTests(h);
     loadingTests(h);
     paginationTests(h);

@@ -16,6 +16,8 @@ export interface WireTap {
    * text sends no Parse at all); clear it with `queries.length = 0`.
    */
   queries: string[];
+  /** The SQL of every Parse and Query message so far, both kinds in the order sent (clear with `sql.length = 0`). */
+  sql: string[];
   close(): Promise<void>;
 }
 
@@ -73,16 +75,23 @@ function frontendReader(
 export async function startWireTap(targetUrl: string): Promise<WireTap> {
   const parses: ParseMessage[] = [];
   const queries: string[] = [];
+  const sql: string[] = [];
   const proxy = await startTcpProxy(targetUrl, (client, upstream) => {
     client.on(
       'data',
       frontendReader(
-        (message) => parses.push(message),
-        (text) => queries.push(text),
+        (message) => {
+          parses.push(message);
+          sql.push(message.text);
+        },
+        (text) => {
+          queries.push(text);
+          sql.push(text);
+        },
       ),
     );
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  return { url: proxy.url, parses, queries, close: proxy.close };
+  return { url: proxy.url, parses, queries, sql, close: proxy.close };
 }
