@@ -1,52 +1,139 @@
-import type { Socket } from 'node:net';
-import { startTcpProxy, type TcpProxy } from '@dal/db';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startTcpProxy } from '@dal/db';
 import pg from 'pg';
+import { processCpuNs } from './cpu';
+import type { Phase } from './measure';
 
-/** The latency proxy: a TCP proxy whose connections are delayed. */
-export type LatencyProxy = TcpProxy;
+/** The latency proxy: a TCP proxy in a process of its own whose connections are delayed. */
+export interface LatencyProxy {
+  /** The URL with host and port replaced by the proxy's. */
+  url: string;
+  port: number;
+  /** The proxy's process: its CPU time is read from /proc per round. */
+  pid: number;
+  close(): Promise<void>;
+}
 
-/**
- * Forwards `from` to `to` `delayMs` after each chunk arrived, in arrival order (so the byte stream keeps its
- * order). Node timers have millisecond granularity and fire late, so a timer covers the wait only up to the
- * last millisecond; the rest is polled with setImmediate, which keeps sub-millisecond delays (--latency 1 is
- * 0.5 ms each way) close to what was asked.
- */
-function delayedPipe(from: Socket, to: Socket, delayMs: number): void {
-  const queue: Array<{ due: number; chunk: Buffer }> = [];
-  let waiting = false;
-  let ended = false;
-  const flush = () => {
-    waiting = false;
-    const now = performance.now();
-    while (queue.length > 0 && queue[0]!.due <= now) to.write(queue.shift()!.chunk);
-    if (queue.length > 0) schedule();
-    else if (ended) to.end();
-  };
-  const schedule = () => {
-    if (waiting || queue.length === 0) return;
-    waiting = true;
-    const wait = queue[0]!.due - performance.now();
-    if (wait > 1.5) setTimeout(flush, Math.floor(wait - 1));
-    else setImmediate(flush);
-  };
-  from.on('data', (chunk: Buffer) => {
-    queue.push({ due: performance.now() + delayMs, chunk });
-    schedule();
-  });
-  from.on('end', () => {
-    ended = true;
-    if (queue.length === 0) to.end();
-  });
+/** Longest single blocking wait (ms): what arrives meanwhile is read and stamped at most this late. */
+const SLICE_MS = 0.1;
+/** Waits longer than this are left to a libuv timer (millisecond granularity, fires late). */
+const TIMER_MS = 2;
+
+interface Pipe {
+  queue: Array<{ due: number; chunk: Buffer }>;
+  to: import('node:net').Socket;
+  ended: boolean;
 }
 
 /**
+ * The delaying side, run in the proxy's own process so it neither competes with the harness's event loop nor
+ * waits on it. Each chunk is due `delayMs` after it was read; one scheduler serves every pipe. A wait of more
+ * than 2 ms is a timer; the last stretch is slept in slices of at most 0.1 ms with Atomics.wait (a futex: no
+ * spinning), returning to the event loop between slices so the sockets are read on time. Chunks of one pipe
+ * leave in arrival order.
+ */
+function delayer(delayMs: number) {
+  const pipes = new Set<Pipe>();
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  let scheduled = false;
+  const pump = () => {
+    scheduled = false;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const pipe of pipes) {
+      while (pipe.queue.length > 0 && pipe.queue[0]!.due <= now) pipe.to.write(pipe.queue.shift()!.chunk);
+      if (pipe.queue.length > 0) next = Math.min(next, pipe.queue[0]!.due);
+      else {
+        pipes.delete(pipe);
+        if (pipe.ended) pipe.to.end();
+      }
+    }
+    if (next === Number.POSITIVE_INFINITY) return;
+    const wait = next - performance.now();
+    scheduled = true;
+    if (wait > TIMER_MS) setTimeout(pump, Math.floor(wait - TIMER_MS / 2));
+    else {
+      if (wait > 0) Atomics.wait(sleeper, 0, 0, Math.min(wait, SLICE_MS));
+      setImmediate(pump);
+    }
+  };
+  return (from: import('node:net').Socket, to: import('node:net').Socket) => {
+    const pipe: Pipe = { queue: [], to, ended: false };
+    from.on('data', (chunk: Buffer) => {
+      pipe.queue.push({ due: performance.now() + delayMs, chunk });
+      pipes.add(pipe);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(pump);
+      }
+    });
+    from.on('end', () => {
+      pipe.ended = true;
+      if (pipe.queue.length === 0) to.end();
+    });
+  };
+}
+
+const SELF = fileURLToPath(import.meta.url);
+
+/**
  * A loopback TCP proxy in front of PostgreSQL that delays each direction by `rttMs / 2`, so every round trip
- * costs at least `rttMs` more, as against a database in another zone.
+ * costs at least `rttMs` more, as against a database in another zone. It runs in a child process of its own.
  */
 export function startLatencyProxy(targetUrl: string, rttMs: number): Promise<LatencyProxy> {
-  return startTcpProxy(targetUrl, (client, upstream) => {
-    delayedPipe(client, upstream, rttMs / 2);
-    delayedPipe(upstream, client, rttMs / 2);
+  return new Promise((resolve, reject) => {
+    const child = fork(SELF, [], {
+      execArgv: ['--import', import.meta.resolve('tsx')],
+      env: { ...process.env, DAL_LATENCY_PROXY: '1' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      reject(new Error(`the latency proxy ended (exit code ${code}) before it listened`)),
+    );
+    child.once('message', (message: { port: number } | { error: string }) => {
+      if ('error' in message) {
+        reject(new Error(`latency proxy: ${message.error}`));
+        return;
+      }
+      child.removeAllListeners('exit');
+      const url = new URL(targetUrl);
+      url.hostname = '127.0.0.1';
+      url.port = String(message.port);
+      resolve({
+        url: url.toString(),
+        port: message.port,
+        pid: child.pid!,
+        close: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+    child.send({ targetUrl, rttMs });
+  });
+}
+
+if (process.send && process.env.DAL_LATENCY_PROXY && process.argv[1] === SELF) {
+  process.on('disconnect', () => process.exit(0));
+  process.on('SIGINT', () => {}); // the parent stops it (Ctrl-C reaches the whole group)
+  process.once('message', ({ targetUrl, rttMs }: { targetUrl: string; rttMs: number }) => {
+    startTcpProxy(
+      targetUrl,
+      (() => {
+        const pipe = delayer(rttMs / 2);
+        return (client, upstream) => {
+          pipe(client, upstream);
+          pipe(upstream, client);
+        };
+      })(),
+    ).then(
+      (proxy) => process.send!({ port: proxy.port }),
+      (error: Error) => process.send!({ error: error.message }, () => process.exit(1)),
+    );
   });
 }
 
@@ -67,4 +154,94 @@ export async function roundTripMs(url: string, samples = 50): Promise<number> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The self-test under load: while a timed phase runs, one connection direct and one through the proxy take
+ * turns sending `SELECT 1`; the difference of their medians is what the proxy added per round trip, with the
+ * load the phase puts on both cores (the harness's event loop delays both sides alike).
+ */
+export function loadedRoundTrip(directUrl: string, proxyUrl: string) {
+  const direct = new pg.Client({ connectionString: directUrl, application_name: 'dal-bench-harness' });
+  const proxied = new pg.Client({ connectionString: proxyUrl, application_name: 'dal-bench-harness' });
+  for (const c of [direct, proxied]) c.on('error', () => {});
+  const times: { direct: number[]; proxied: number[] } = { direct: [], proxied: [] };
+  let running = false;
+  let loop: Promise<void> = Promise.resolve();
+  const time = async (client: pg.Client, into: number[]) => {
+    const started = performance.now();
+    await client.query('SELECT 1');
+    into.push(performance.now() - started);
+  };
+  return {
+    async open() {
+      await Promise.all([direct.connect(), proxied.connect()]);
+      await time(direct, []);
+      await time(proxied, []);
+    },
+    start() {
+      times.direct = [];
+      times.proxied = [];
+      running = true;
+      loop = (async () => {
+        while (running) {
+          await time(direct, times.direct);
+          await time(proxied, times.proxied);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+    },
+    /** Medians of the round: direct, through the proxy, and their difference (ms). */
+    async stop(): Promise<{ directMs: number; proxiedMs: number; addedMs: number; samples: number } | null> {
+      running = false;
+      await loop;
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      if (times.proxied.length === 0) return null;
+      const d = median(times.direct);
+      const p = median(times.proxied);
+      return { directMs: d, proxiedMs: p, addedMs: p - d, samples: times.proxied.length };
+    },
+    async close() {
+      running = false;
+      await loop.catch(() => {});
+      await Promise.all([direct.end().catch(() => {}), proxied.end().catch(() => {})]);
+    },
+  };
+}
+
+/** CPU time of the proxy's process so far (ms), or null where /proc is not readable. */
+export function proxyCpuMs(pid: number): number | null {
+  const ns = processCpuNs(pid);
+  return ns === null ? null : ns / 1e6;
+}
+
+/**
+ * The self-test over the run: per scenario with closed loops, the median over rounds of the round trip the
+ * proxy added under that load, its spread, and the proxy's CPU per round. null without --latency.
+ */
+export function loadedRoundTripSummary(
+  reports: ReadonlyArray<{ scenario: { id: string }; results: ReadonlyArray<{ rounds: readonly Phase[] }> }>,
+): Record<
+  string,
+  { addedMs: number; minMs: number; maxMs: number; rounds: number; proxyCpuMsPerRound: number | null }
+> | null {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const out: Record<
+    string,
+    { addedMs: number; minMs: number; maxMs: number; rounds: number; proxyCpuMsPerRound: number | null }
+  > = {};
+  for (const report of reports) {
+    const rounds = report.results.flatMap((r) => r.rounds);
+    const added = rounds.flatMap((p) => (p.proxyRoundTrip ? [p.proxyRoundTrip.addedMs] : []));
+    if (added.length === 0) continue;
+    const cpu = rounds.flatMap((p) => (p.cpu?.proxyMs == null ? [] : [p.cpu.proxyMs]));
+    out[report.scenario.id] = {
+      addedMs: median(added),
+      minMs: Math.min(...added),
+      maxMs: Math.max(...added),
+      rounds: added.length,
+      proxyCpuMsPerRound: cpu.length ? median(cpu) : null,
+    };
+  }
+  return Object.keys(out).length ? out : null;
 }

@@ -1,4 +1,5 @@
 import { Bench } from 'tinybench';
+import type { RoundCpu } from './cpu';
 import type { Profile } from './profile';
 
 export interface Phase {
@@ -10,6 +11,10 @@ export interface Phase {
   completed: number;
   /** Operations completed including warm-up. */
   total: number;
+  /** CPU time of the harness, the server, the latency proxy and the machine's steal during the phase. */
+  cpu?: RoundCpu;
+  /** With --latency, closed loops: the round trip the proxy added while the phase ran (medians, ms). */
+  proxyRoundTrip?: { directMs: number; proxiedMs: number; addedMs: number; samples: number };
 }
 
 export interface Measurable {

@@ -1,8 +1,9 @@
 import { type PostgresServer, StatementCounter, startServer } from '@dal/db';
 import pg from 'pg';
+import { postmasterPid } from './cpu';
 import { BenchDatabase, DATA_DIR } from './database';
 import { type Implementation, loadImplementations } from './implementations';
-import { type LatencyProxy, roundTripMs, startLatencyProxy } from './latency-proxy';
+import { type LatencyProxy, loadedRoundTripSummary, roundTripMs, startLatencyProxy } from './latency-proxy';
 import type { RunOptions } from './options';
 import { BASELINE_SCENARIOS, type PgbenchBaseline, pgbenchBaseline } from './pgbench';
 import { formatDuration, type Progress } from './progress';
@@ -66,6 +67,8 @@ function rawResults(reports: readonly ScenarioReport[]) {
       rounds: x.rounds.map((p) => ({
         wallMs: p.wallMs,
         completed: p.completed,
+        cpu: p.cpu ?? null,
+        proxyRoundTrip: p.proxyRoundTrip ?? null,
         samplesMs: p.samples,
       })),
     })),
@@ -123,6 +126,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     counter = await StatementCounter.open(server.adminUrl, db.name);
     if (!counter) progress.note('statement counts: n/a (the server has no pg_stat_statements)');
 
+    const serverPid = server.kind === 'embedded' ? postmasterPid(DATA_DIR) : null;
     const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.id));
     const ctx: ScenarioContext = {
       db,
@@ -166,6 +170,8 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         libraryUrl: ctx.libraryUrl,
         freeConnections: ctx.freeConnections,
         counting: counter !== null,
+        serverPid,
+        proxyPid: proxy?.pid ?? null,
       };
       const results = await runScenarioProcess(job, progress, signal);
       if (plan.scenario.writes) await db.settle();
@@ -183,6 +189,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     }
     progress.stop();
 
+    const loaded = loadedRoundTripSummary(reports);
     const env = await describeEnvironment({
       options,
       impls,
@@ -192,7 +199,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       dataset: db.dataset,
       statementCounting: counter !== null,
       overhead,
-      roundTrip,
+      roundTrip: { ...roundTrip, loaded },
       startedAt,
       git: code,
       pgbench,

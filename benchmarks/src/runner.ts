@@ -1,10 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ShopRepository } from '@dal/core';
 import type { StatementCount, StatementCounter } from '@dal/db';
+import { type CpuSources, cpuMeter } from './cpu';
 import type { BenchDatabase } from './database';
 import { BenchmarkError, messageOf } from './errors';
 import { type Implementation, openRepository } from './implementations';
 import { balancedOrder, type Interval, medianInterval, ratioInterval, roundOpsPerSec } from './intervals';
+import type { loadedRoundTrip } from './latency-proxy';
 import { measure, type Phase } from './measure';
 import type { Profile } from './profile';
 import { REFERENCE_ID } from './registry';
@@ -73,6 +75,10 @@ export interface RunSetup {
   counter: StatementCounter | null;
   progress: { task(label: string): void; advance(units: number): void };
   signal: AbortSignal;
+  /** Processes whose CPU time each timed round records (cpu.ts); absent: the harness's own only. */
+  cpu?: CpuSources;
+  /** With --latency: measures the round trip added through the proxy while the scenario's rounds run. */
+  latencyProbe?: ReturnType<typeof loadedRoundTrip>;
 }
 
 /** Estimated milliseconds of the steps, for the progress estimate. */
@@ -302,7 +308,13 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
           await spec.open?.(round);
           try {
             const budget = round === 0 ? warmUp : spec.iterations === undefined ? timed : warmed;
+            const probe = round > 0 && spec.concurrency !== undefined ? setup.latencyProbe : undefined;
+            probe?.start();
+            const meter = cpuMeter(setup.cpu ?? { serverPid: null, proxyPid: null });
             phase = await measure(spec, budget, setup.signal);
+            phase.cpu = meter();
+            const added = await probe?.stop();
+            if (added) phase.proxyRoundTrip = added;
           } finally {
             await spec.close?.();
           }

@@ -4,6 +4,7 @@ import { type Scale, StatementCounter } from '@dal/db';
 import { BenchDatabase } from './database';
 import { BenchmarkError, messageOf, redactSecrets, UsageError } from './errors';
 import { loadImplementations } from './implementations';
+import { loadedRoundTrip } from './latency-proxy';
 import type { Profile } from './profile';
 import type { RegisteredImplementation } from './registry';
 import { type CaseResult, planScenarios, runScenarios } from './runner';
@@ -24,6 +25,10 @@ export interface ScenarioJob {
   libraryUrl: string;
   freeConnections: number;
   counting: boolean;
+  /** The embedded server's postmaster (its processes' CPU per round), null for an external server. */
+  serverPid: number | null;
+  /** The latency proxy's process, null without --latency. */
+  proxyPid: number | null;
 }
 
 type FromChild =
@@ -103,6 +108,7 @@ export function runScenarioProcess(
 async function runJob(job: ScenarioJob): Promise<FromChild> {
   let db: BenchDatabase | undefined;
   let counter: StatementCounter | null = null;
+  let probe: ReturnType<typeof loadedRoundTrip> | undefined;
   try {
     const registry: { IMPLEMENTATIONS: readonly RegisteredImplementation[] } = await import(
       job.registryModule
@@ -119,6 +125,10 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
       libraryUrl: job.libraryUrl,
       freeConnections: job.freeConnections,
     };
+    if (job.proxyPid !== null) {
+      probe = loadedRoundTrip(db.url, job.libraryUrl);
+      await probe.open();
+    }
     const send = (message: FromChild) => process.send?.(message);
     const setup = {
       scenarios: SCENARIOS.filter((s) => s.id === job.scenario),
@@ -134,12 +144,15 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
         advance: (units: number) => send({ type: 'advance', units }),
       },
       signal: new AbortController().signal,
+      cpu: { serverPid: job.serverPid, proxyPid: job.proxyPid },
+      latencyProbe: probe,
     };
     const [report] = await runScenarios(setup, await planScenarios(setup, ctx));
     return { type: 'done', results: report?.results ?? [] };
   } catch (error) {
     return { type: 'error', message: messageOf(error), usage: error instanceof UsageError };
   } finally {
+    await probe?.close().catch(() => {});
     await counter?.close().catch(() => {});
     await db?.close().catch(() => {});
   }

@@ -1,6 +1,6 @@
 import { createServer, type Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLatencyProxy } from '../src/latency-proxy';
+import { proxyCpuMs, startLatencyProxy } from '../src/latency-proxy';
 
 let echo: Server;
 let port = 0;
@@ -83,6 +83,20 @@ describe('latency proxy', () => {
       socket.destroy();
       await proxy.close();
     }
+  });
+
+  it('runs in a process of its own, whose CPU time is readable', async () => {
+    const proxy = await startLatencyProxy(`postgres://127.0.0.1:${port}/db`, 1);
+    const socket = await connect(proxy.url);
+    try {
+      expect(proxy.pid).not.toBe(process.pid);
+      await roundTrips(socket, 20);
+      expect(proxyCpuMs(proxy.pid)).toBeGreaterThan(0);
+    } finally {
+      socket.destroy();
+      await proxy.close();
+    }
+    expect(proxyCpuMs(proxy.pid)).toBeNull();
   });
 
   it('points the URL at itself and keeps the credentials and database', async () => {

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { DatasetInfo } from '../database';
 import type { Implementation } from '../implementations';
 import { CONFIDENCE } from '../intervals';
+import type { loadedRoundTripSummary } from '../latency-proxy';
 import type { RunOptions } from '../options';
 import type { PgbenchBaseline } from '../pgbench';
 import { roundTime } from '../scenario';
@@ -72,7 +73,11 @@ export interface EnvironmentInput {
   statementCounting: boolean;
   overhead: Stats;
   /** Median SELECT 1 round trip, direct and through the latency proxy (ms). */
-  roundTrip: { directMs: number; librariesMs: number | null };
+  roundTrip: {
+    directMs: number;
+    librariesMs: number | null;
+    loaded?: ReturnType<typeof loadedRoundTripSummary>;
+  };
   startedAt: Date;
   wallSeconds: number;
   /** The code that ran, read when the run started (see gitState). */
@@ -145,6 +150,11 @@ export async function describeEnvironment(input: EnvironmentInput) {
       roundTripMs: {
         direct: input.roundTrip.directMs,
         libraries: input.roundTrip.librariesMs ?? input.roundTrip.directMs,
+        /**
+         * With --latency: the round trip the proxy added while each closed-loop scenario's rounds ran (a
+         * direct and a proxied connection taking turns with SELECT 1; the difference of their medians).
+         */
+        loadedAddedByScenario: input.roundTrip.loaded ?? null,
       },
       wallSeconds: Math.round(input.wallSeconds),
     },

@@ -1,3 +1,4 @@
+import { cpuSummary } from '../cpu';
 import type { Implementation } from '../implementations';
 import type { CaseResult, ScenarioReport } from '../runner';
 import { P99_MIN_SAMPLES } from '../stats';
@@ -92,6 +93,13 @@ export function summaryMarkdown(
     out.push(`## ${report.scenario.id}`);
     out.push(`${report.scenario.title}. ${report.scenario.measures}`);
     out.push(markdownTable(scenarioTable(report, counting)));
+    const cpu = cpuSummary(report.results.flatMap((r) => r.rounds.flatMap((p) => (p.cpu ? [p.cpu] : []))));
+    if (cpu) out.push(cpu);
+    const loaded = run.roundTripMs.loadedAddedByScenario?.[report.scenario.id];
+    if (loaded)
+      out.push(
+        `Latency proxy under this load: added round trip ${fmt(loaded.addedMs)} ms median over ${loaded.rounds} rounds (${fmt(loaded.minMs)}–${fmt(loaded.maxMs)}) for ${run.latencyMs} ms asked (${Math.abs(loaded.addedMs / run.latencyMs - 1) <= 0.15 ? 'within' : 'outside'} the ±15% self-test bound); proxy CPU ${loaded.proxyCpuMsPerRound === null ? 'n/a' : `${fmt(loaded.proxyCpuMsPerRound)} ms`} per round.`,
+      );
     for (const chart of charts.filter((c) => c.file === `${report.scenario.id}.svg`)) {
       out.push(`![${chart.title}](${chart.file})`);
     }
