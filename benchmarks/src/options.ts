@@ -22,9 +22,10 @@ export type ParsedArgs = { kind: 'help'; text: string } | { kind: 'run'; options
 
 export const DEFAULT_POOL_SIZE = 10;
 
-/** `--x a --x b,c` -> ['a', 'b', 'c']. */
-function list(value: unknown): string[] {
+/** `--x a --x b,c` -> ['a', 'b', 'c']; `--x` with no value is a usage error (cac would give `true`). */
+function list(name: string, value: unknown): string[] {
   const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  if (values.some((v) => v === true || v === '')) throw new UsageError(`--${name} needs a value`);
   return values
     .flatMap((v) => String(v).split(','))
     .map((v) => v.trim())
@@ -49,7 +50,10 @@ function choose<T extends string>(kind: string, given: string[], known: readonly
 
 function number(name: string, text: string, min: number, max: number, whole: boolean): number {
   const value = Number(text);
-  if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(text) || value < min || value > max) {
+  if (/^-\d+(\.\d+)?$/.test(text) || value < min) {
+    throw new UsageError(`--${name} must be at least ${min}, got "${text}"`);
+  }
+  if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(text) || value > max) {
     throw new UsageError(
       `--${name} must be a ${whole ? 'whole ' : ''}number from ${min} to ${max}, got "${text}"`,
     );
@@ -83,6 +87,24 @@ function build() {
   return cli;
 }
 
+/**
+ * `--latency -1` as `--latency=-1`: cac (mri) reads a value that starts with a dash as another flag and
+ * reports `Unknown option \`-1\``; joined, the number reaches the range check, which says what is allowed.
+ */
+function joinNegativeValues(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (/^--[a-z]+$/.test(args[i]!) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      joined.push(args[i]!);
+    }
+  }
+  return joined;
+}
+
 /** Parses the command line (without node and script); throws UsageError with a one-line message. */
 export function parseArgs(args: readonly string[]): ParsedArgs {
   const cli = build();
@@ -93,7 +115,7 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
     console.info = (...parts: unknown[]) => {
       help += `${parts.join(' ')}\n`;
     };
-    cli.parse(['node', 'bench', ...args], { run: false });
+    cli.parse(['node', 'bench', ...joinNegativeValues(args)], { run: false });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   } finally {
@@ -108,12 +130,12 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
   if (cli.args.length > 0) throw new UsageError(`unexpected argument "${cli.args[0]}" (see --help)`);
   const o = cli.options;
 
-  const scenarioNames = list(o.scenario);
+  const scenarioNames = list('scenario', o.scenario);
   const scenarios = scenarioNames.length
     ? choose('scenario', scenarioNames, SCENARIO_IDS)
     : [...SCENARIO_IDS];
   const known = IMPLEMENTATIONS.map((i) => i.id);
-  const implNames = list(o.impl);
+  const implNames = list('impl', o.impl);
   const impls = implNames.length ? choose('implementation', [REFERENCE_ID, ...implNames], known) : known;
 
   const quick = o.quick === true;

@@ -10,7 +10,15 @@ describe('pnpm bench: bad input gives one line on stderr and exit code 1', () =>
     [['--impl', 'pg,hibernate'], /^pnpm bench: unknown implementation "hibernate" \(known: pg, kysely/],
     [['--quik'], /^pnpm bench: Unknown option `--quik`$/],
     [['--scale', 'huge'], /^pnpm bench: unknown scale "huge" \(known: test, quick, default\)$/],
-    [['--pool', '0'], /^pnpm bench: --pool must be a whole number from 1 to 100, got "0"$/],
+    [['--pool', '0'], /^pnpm bench: --pool must be at least 1, got "0"$/],
+    [['--latency', '-1'], /^pnpm bench: --latency must be at least 0, got "-1"$/],
+    [['--scenario'], /^pnpm bench: --scenario needs a value$/],
+    [['--impl', '--quick'], /^pnpm bench: --impl needs a value$/],
+    // a regular file where the results directory would go: refused before anything is measured
+    [
+      ['--out', 'package.json/results'],
+      /^pnpm bench: --out \/\S+\/package\.json\/results is not writable \(.*\); nothing was run$/,
+    ],
   ])('%j', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(1);
@@ -20,12 +28,14 @@ describe('pnpm bench: bad input gives one line on stderr and exit code 1', () =>
     expect(lines[0]).toMatch(message);
   });
 
-  it.concurrent('a bad DATABASE_URL, password redacted', async () => {
+  it.concurrent('a bad DATABASE_URL, password redacted, the example URL shown as user:password', async () => {
     const result = await runCli(['--impl', 'pg'], { DATABASE_URL: 'mysql://bench:s3cret@localhost/x' });
     expect(result.code).toBe(1);
     const lines = errorLines(result.stderr).filter((l) => l.startsWith('pnpm bench:'));
     expect(lines).toEqual([
-      expect.stringMatching(/^pnpm bench: DATABASE_URL is not a valid postgres:\/\/ URL/),
+      expect.stringMatching(
+        /^pnpm bench: DATABASE_URL is not a valid postgres:\/\/ URL: mysql:\/\/bench:\*\*\*@localhost\/x \(expected postgres:\/\/user:password@host:port\/database\)$/,
+      ),
     ]);
     expect(result.stderr).not.toContain('s3cret');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../src/errors';
+import { redactSecrets, UsageError } from '../src/errors';
 import { parseArgs } from '../src/options';
 
 const run = (args: string[]) => {
@@ -68,5 +68,29 @@ describe('parseArgs', () => {
     [['extra']],
   ])('rejects %j', (args) => {
     expect(() => parseArgs(args)).toThrow(UsageError);
+  });
+
+  it.each([
+    [['--latency', '-1'], /^--latency must be at least 0, got "-1"$/],
+    [['--latency=-0.5'], /^--latency must be at least 0, got "-0.5"$/],
+    [['--pool', '-4'], /^--pool must be at least 1, got "-4"$/],
+    [['--scenario'], /^--scenario needs a value$/],
+    [['--impl'], /^--impl needs a value$/],
+    [['--scenario', '--quick'], /^--scenario needs a value$/],
+    [['--impl', 'pg', '--impl'], /^--impl needs a value$/],
+  ])('says what is wrong with %j', (args, message) => {
+    expect(() => parseArgs(args)).toThrow(message);
+  });
+});
+
+describe('redactSecrets', () => {
+  it('masks passwords, but not the placeholder of the URL form it shows as an example', () => {
+    const text =
+      'DATABASE_URL is not a valid postgres:// URL: mysql://bench:***@localhost/x ' +
+      '(expected postgres://user:password@host:port/database); tried postgres://bench:s3cret@db:5432/x';
+    expect(redactSecrets(text)).toBe(
+      'DATABASE_URL is not a valid postgres:// URL: mysql://bench:***@localhost/x ' +
+        '(expected postgres://user:password@host:port/database); tried postgres://bench:***@db:5432/x',
+    );
   });
 });

@@ -33,16 +33,29 @@ interface Row {
   failed: number;
 }
 
-function options() {
-  const { values } = parseArgs({
-    options: {
-      impl: { type: 'string', default: IMPLEMENTATION_IDS.join(',') },
-      duration: { type: 'string', default: '5' },
-      connections: { type: 'string', default: '10' },
-      pool: { type: 'string', default: '10' },
-      scale: { type: 'string', default: 'quick' },
-    },
-  });
+/** The command line; an unknown flag, a missing value or a stray argument is one line (UsageError). */
+function parseCommandLine(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        impl: { type: 'string', default: IMPLEMENTATION_IDS.join(',') },
+        duration: { type: 'string', default: '5' },
+        connections: { type: 'string', default: '10' },
+        pool: { type: 'string', default: '10' },
+        scale: { type: 'string', default: 'quick' },
+      },
+    });
+  } catch (error) {
+    // node:util's parseArgs throws a TypeError (ERR_PARSE_ARGS_*) whose message says what is wrong
+    throw new UsageError(
+      `${(error as Error).message} (flags: --impl, --duration, --connections, --pool, --scale)`,
+    );
+  }
+}
+
+function options(args: string[] = process.argv.slice(2)) {
+  const { values } = parseCommandLine(args);
   const int = (name: string, raw: string, max: number) => {
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 1 || value > max) {

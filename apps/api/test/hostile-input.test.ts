@@ -307,6 +307,35 @@ describe('HTTP edges', () => {
   });
 });
 
+describe('bench:http command line', () => {
+  test.each([
+    [['--bogus'], /^bench:http: Unknown option '--bogus' \(flags: --impl, --duration/],
+    [['--impl'], /^bench:http: Option '--impl <value>' argument missing/],
+    [['stray'], /^bench:http: Unexpected argument 'stray'/],
+  ])(
+    '%j is one line on stderr and exit code 1, no stack',
+    async (args, message) => {
+      const script = fileURLToPath(new URL('../src/http-bench.ts', import.meta.url));
+      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>(
+        (resolve, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let stderr = '';
+          child.stderr.on('data', (c) => {
+            stderr += c;
+          });
+          child.on('error', reject);
+          child.on('exit', (code) => resolve({ code, stderr }));
+        },
+      );
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+    },
+    30_000,
+  );
+});
+
 describe('startup order', () => {
   test('a busy PORT is reported in one line before any database is contacted', async () => {
     const listen = async (server: Server) => {
