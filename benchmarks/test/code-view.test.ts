@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../src/registry';
-import { contractMethods, escapeHatchMarks, extractImplementation } from '../src/report/code-view';
+import {
+  contractMethods,
+  escapeHatchMarks,
+  extractImplementation,
+  gitRevision,
+} from '../src/report/code-view';
 import { createCodeHighlighter } from '../src/report/page/highlight';
 import { REPO_ROOT } from '../src/report/page/index';
 
@@ -45,6 +50,17 @@ describe('code view extraction', () => {
     expect(names('getProduct')).not.toContain('transfer');
   });
 
+  it('reads a commit as well as the working tree (bench:report --source HEAD)', () => {
+    const head = gitRevision(REPO_ROOT, 'HEAD');
+    expect(head.commit).toMatch(/^[0-9a-f]{40}$/);
+    const committed = contractMethods(REPO_ROOT, head);
+    expect(committed).toContain('transfer');
+    const pg = extractImplementation(REPO_ROOT, 'pg', committed, head);
+    expect(Object.keys(pg.methods)).toEqual(committed);
+    expect(pg.blocks[pg.methods.transfer![0]!]!.code).toMatch(/^async transfer\(/);
+    expect(() => gitRevision(REPO_ROOT, 'no-such-revision')).toThrow();
+  });
+
   it('marks escape hatches with their label and the lines of the comment', () => {
     const code = [
       'const a = 1;',
@@ -67,6 +83,7 @@ describe('code view extraction', () => {
 
   it('highlights TypeScript with class names, template literals included', async () => {
     const h = await createCodeHighlighter();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source with a template literal, as text
     const [first, second] = h.lines('const a = `x ${b}`;\nreturn <T>(c);', 'typescript');
     // whitespace joins the span before it
     expect(first).toMatch(/^<span class=h\d+>const ?<\/span>/);
@@ -92,12 +109,16 @@ describe('pnpm bench:report', () => {
   it('gives one line and exit code 1 for a path that is not a run', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'dal-report-empty-'));
     try {
-      for (const args of [['/nonexistent/run'], [empty]]) {
+      for (const args of [['/nonexistent/run'], [empty], ['--source', 'no-such-revision', empty]]) {
         const result = await report(args);
         expect(result.code, args.join(' ')).toBe(1);
         const lines = result.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'));
         expect(lines, args.join(' ')).toHaveLength(1);
-        expect(lines[0]).toMatch(/^bench:report: /);
+        expect(lines[0]).toMatch(
+          args[0] === '--source'
+            ? /^bench:report: --source no-such-revision: not a commit/
+            : /^bench:report: /,
+        );
       }
     } finally {
       rmSync(empty, { recursive: true, force: true });

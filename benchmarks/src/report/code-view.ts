@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -44,24 +45,69 @@ export interface ImplementationCode {
 
 const ESCAPE_HATCH = /^\/\/\s*escape hatch:\s*([A-Za-z]+(?:\/[A-Za-z-]+)?):\s*(.*)$/;
 
+/** Where the source is read: the working tree, or one commit of the repository. Paths are absolute. */
+export interface SourceReader {
+  /** A description for the page: the commit's full sha, or null for the working tree. */
+  readonly commit: string | null;
+  /** Every .ts file under `dir` (declaration files excluded). */
+  files(dir: string): string[];
+  read(file: string): string;
+  exists(path: string): boolean;
+}
+
+export function workingTree(): SourceReader {
+  const files = (dir: string): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir).flatMap((name) => {
+          const path = join(dir, name);
+          if (statSync(path).isDirectory()) return files(path);
+          return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
+        })
+      : [];
+  return { commit: null, files, read: (file) => readFileSync(file, 'utf8'), exists: existsSync };
+}
+
+/** The source as committed at `revision` (git ls-tree and git show): what a commit holds, nothing uncommitted. */
+export function gitRevision(root: string, revision: string): SourceReader {
+  const git = (args: string[]) =>
+    execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 2 ** 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const commit = git(['rev-parse', '--verify', `${revision}^{commit}`]).trim();
+  const paths = git(['ls-tree', '-r', '--name-only', commit, '--', 'packages'])
+    .split('\n')
+    .filter(Boolean)
+    .map((p) => join(root, p));
+  const known = new Set(paths);
+  const cache = new Map<string, string>();
+  return {
+    commit,
+    files: (dir) => paths.filter((p) => p.startsWith(`${dir}/`) && p.endsWith('.ts') && !p.endsWith('.d.ts')),
+    read(file) {
+      let text = cache.get(file);
+      if (text === undefined) {
+        text = git(['show', `${commit}:${relative(root, file)}`]);
+        cache.set(file, text);
+      }
+      return text;
+    },
+    exists: (path) => known.has(path) || paths.some((p) => p.startsWith(`${path}/`)),
+  };
+}
+
 /** The members of `ShopRepository` in packages/core/src/repository.ts, in declaration order. */
-export function contractMethods(root: string): string[] {
+export function contractMethods(root: string, source: SourceReader = workingTree()): string[] {
   const file = join(root, 'packages/core/src/repository.ts');
-  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const sf = ts.createSourceFile(file, source.read(file), ts.ScriptTarget.Latest, true);
   for (const statement of sf.statements) {
     if (ts.isInterfaceDeclaration(statement) && statement.name.text === 'ShopRepository') {
       return statement.members.flatMap((m) => (m.name && ts.isIdentifier(m.name) ? [m.name.text] : []));
     }
   }
   throw new Error(`${file} declares no ShopRepository interface`);
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
-  });
 }
 
 type Declaration = { node: ts.Node; name: string; sf: ts.SourceFile; cls?: ts.ClassDeclaration };
@@ -92,8 +138,8 @@ function isFunctionLike(node: ts.Node | undefined): boolean {
   );
 }
 
-function parseFile(path: string): ParsedFile {
-  const sf = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+function parseFile(path: string, source: SourceReader): ParsedFile {
+  const sf = ts.createSourceFile(path, source.read(path), ts.ScriptTarget.Latest, true);
   const functions = new Map<string, Declaration>();
   const imports = new Map<string, [string, string]>();
   for (const statement of sf.statements) {
@@ -111,7 +157,7 @@ function parseFile(path: string): ParsedFile {
       statement.moduleSpecifier.text.startsWith('.')
     ) {
       const base = resolve(dirname(path), statement.moduleSpecifier.text.replace(/\.(js|ts)$/, ''));
-      const target = [`${base}.ts`, join(base, 'index.ts')].find(existsSync);
+      const target = [`${base}.ts`, join(base, 'index.ts')].find((f) => source.exists(f));
       const bindings = statement.importClause?.namedBindings;
       if (target && bindings && ts.isNamedImports(bindings)) {
         for (const el of bindings.elements) {
@@ -164,9 +210,10 @@ export function extractImplementation(
   root: string,
   id: string,
   methods: readonly string[],
+  source: SourceReader = workingTree(),
 ): ImplementationCode {
   const dir = join(root, 'packages', `impl-${id}`);
-  const files = new Map(sourceFiles(join(dir, 'src')).map((f) => [f, parseFile(f)]));
+  const files = new Map(source.files(join(dir, 'src')).map((f) => [f, parseFile(f, source)]));
   const contract = new Set(methods);
   const blocks: Record<string, CodeBlock> = {};
   const result: ImplementationCode = { id, dir: relative(root, dir), blocks, methods: {} };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Interval, ratioVerdict } from '../../intervals';
@@ -8,7 +8,13 @@ import type { RunData, RunResult } from '../../run-data';
 import type { ScenarioReport } from '../../runner';
 import { SCENARIOS } from '../../scenarios';
 import { specs } from '../charts';
-import { contractMethods, extractImplementation } from '../code-view';
+import {
+  contractMethods,
+  extractImplementation,
+  gitRevision,
+  type SourceReader,
+  workingTree,
+} from '../code-view';
 import { fmt, fmtCount, fmtEstimate, fmtRatio } from '../table';
 import { createCodeHighlighter, escapeHtml, type Highlighter } from './highlight';
 import { methodOf } from './operations';
@@ -44,16 +50,18 @@ function git(args: string[]): string | null {
 }
 
 /** Where the code view's source comes from, and whether each implementation changed since the run. */
-function sourceState(runSha: string | null, runDirty: boolean, ids: readonly string[]) {
-  const head = git(['rev-parse', 'HEAD']);
+function sourceState(source: SourceReader, runSha: string | null, runDirty: boolean, ids: readonly string[]) {
+  const head = source.commit ?? git(['rev-parse', 'HEAD']);
   const dirty =
+    source.commit === null &&
     (git(['status', '--porcelain', '--', ...ids.map((id) => `packages/impl-${id}/src`)]) ?? '') !== '';
   const known = runSha ? git(['cat-file', '-e', `${runSha}^{commit}`]) !== null : false;
   const changed = Object.fromEntries(
     ids.map((id) => {
       // a run with uncommitted changes measured code no commit holds: whether it changed since is unknown
       if (!runSha || !known || runDirty) return [id, null];
-      const diff = git(['diff', '--name-only', runSha, '--', `packages/impl-${id}/src`]);
+      const range = source.commit ? [runSha, source.commit] : [runSha];
+      const diff = git(['diff', '--name-only', ...range, '--', `packages/impl-${id}/src`]);
       return [id, diff === null ? null : diff !== ''];
     }),
   );
@@ -394,8 +402,8 @@ function operations(sql: SqlBlocks, run: RunData) {
   return out;
 }
 
-function codeData(h: Highlighter, ids: readonly string[]) {
-  const methods = contractMethods(REPO_ROOT);
+function codeData(h: Highlighter, ids: readonly string[], source: SourceReader) {
+  const methods = contractMethods(REPO_ROOT, source);
   const code: Record<
     string,
     {
@@ -414,7 +422,7 @@ function codeData(h: Highlighter, ids: readonly string[]) {
     }
   > = {};
   for (const id of ids) {
-    const impl = extractImplementation(REPO_ROOT, id, methods);
+    const impl = extractImplementation(REPO_ROOT, id, methods, source);
     const blocks: (typeof code)[string]['blocks'] = {};
     for (const b of Object.values(impl.blocks)) {
       // lines joined by \n: the page wraps each in its numbered line element
@@ -445,7 +453,16 @@ const pageAsset = (name: string) => readFileSync(new URL(name, PAGE_DIR), 'utf8'
 /** JSON inside a <script> element: nothing in it may close the element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-export async function reportPage(run: RunData): Promise<string> {
+export interface PageOptions {
+  /**
+   * A git revision to take the code view's source from (e.g. HEAD for a page that is committed: it then shows
+   * committed code only); the working tree when absent.
+   */
+  source?: string;
+}
+
+export async function reportPage(run: RunData, options: PageOptions = {}): Promise<string> {
+  const reader = options.source ? gitRevision(REPO_ROOT, options.source) : workingTree();
   const h = await createCodeHighlighter();
   const sql = new SqlBlocks(h);
   const env = (run.environment ?? {}) as {
@@ -458,9 +475,9 @@ export async function reportPage(run: RunData): Promise<string> {
   const scenarios = [...new Set(run.results.map((r) => r.scenario))];
   // every implementation of the repository, the run's first in the registry's order
   const known = IMPLEMENTATIONS.map((i) => i.id);
-  const codeIds = known.filter((id) => existsSync(join(REPO_ROOT, 'packages', `impl-${id}`, 'src')));
-  const source = sourceState(env.git?.sha ?? null, env.git?.dirty ?? false, codeIds);
-  const { methods, code } = codeData(h, codeIds);
+  const codeIds = known.filter((id) => reader.exists(join(REPO_ROOT, 'packages', `impl-${id}`, 'src')));
+  const source = sourceState(reader, env.git?.sha ?? null, env.git?.dirty ?? false, codeIds);
+  const { methods, code } = codeData(h, codeIds, reader);
   const charts = chartSpecs(run, scenarios);
 
   const sections = scenarios.map((id) => {
