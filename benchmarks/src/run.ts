@@ -13,7 +13,7 @@ import { renderCharts } from './report/charts';
 import { describeEnvironment, gitShortSha, gitState } from './report/environment';
 import { summaryMarkdown } from './report/summary';
 import { scenarioTable, textTable } from './report/table';
-import { checkOutDir, defaultOutDir, writeResults } from './report/write';
+import { checkOutDir, checkWritable, defaultOutDir, writeResultsOrFallback } from './report/write';
 import { parseRun } from './run-data';
 import { harnessOverhead, plannedUnits, planScenarios, type ScenarioReport } from './runner';
 import type { ScenarioContext } from './scenario';
@@ -81,7 +81,9 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
   const startedAt = new Date();
   const code = gitState();
   const began = performance.now();
+  // a results directory that cannot be written is found now, before anything is measured
   const outDir = options.outDir ? checkOutDir(options.outDir) : null;
+  if (!outDir) checkWritable(defaultOutDir(startedAt, gitShortSha()), 'the results directory');
   const registry: { IMPLEMENTATIONS: readonly RegisteredImplementation[] } = context.registryModule
     ? await import(context.registryModule)
     : { IMPLEMENTATIONS };
@@ -213,6 +215,14 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     };
     for (const chart of charts) files[chart.file] = chart.svg;
     const target = outDir ?? defaultOutDir(startedAt, gitShortSha());
+    // the tables first: whatever happens to the files, the run's numbers are on the terminal
+    for (const report of reports) {
+      process.stdout.write(`\n${report.scenario.id}: ${report.scenario.title}\n`);
+      process.stdout.write(`${textTable(scenarioTable(report, counter !== null))}\n`);
+    }
+    const comparison = pgbenchComparison(pgbench, reports);
+    if (comparison) process.stdout.write(`\n${comparison}\n`);
+    process.stdout.write(`\nharness overhead (empty task): p50 ${(overhead.p50 * 1000).toFixed(2)} µs\n`);
     // the page from the files just written, exactly as `pnpm bench:report` rebuilds it; imported here, so
     // the TypeScript compiler and shiki load only when a run gets this far
     const { reportPage } = await import('./report/page/index');
@@ -220,16 +230,12 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       parseRun(JSON.parse(files['raw.json']!), JSON.parse(files['environment.json']!), target),
     );
     if (signal.aborted) return 130;
-    const dir = await writeResults(target, files);
-
-    for (const report of reports) {
-      process.stdout.write(`\n${report.scenario.id}: ${report.scenario.title}\n`);
-      process.stdout.write(`${textTable(scenarioTable(report, counter !== null))}\n`);
+    const written = await writeResultsOrFallback(target, files);
+    if (written.failed) {
+      process.stdout.write(`\ncould not write ${target} (${written.failed})\n`);
     }
-    const comparison = pgbenchComparison(pgbench, reports);
-    if (comparison) process.stdout.write(`\n${comparison}\n`);
     process.stdout.write(
-      `\nharness overhead (empty task): p50 ${(overhead.p50 * 1000).toFixed(2)} µs\nresults: ${dir} (${formatDuration(performance.now() - began)})\n`,
+      `results: ${written.dir}${written.failed ? ' (fallback directory)' : ''} (${formatDuration(performance.now() - began)})\n`,
     );
     return 0;
   } finally {
