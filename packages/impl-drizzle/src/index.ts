@@ -20,6 +20,16 @@ export const meta: ImplementationMeta = {
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [
     {
+      method: 'adjustStock/atomic',
+      reason:
+        'Drizzle has no increment: sql`stock + ${delta}` inside .set() of the one UPDATE ... RETURNING stock',
+    },
+    {
+      method: 'adjustStock/optimistic',
+      reason:
+        'Drizzle has no increment: sql`version + 1` inside .set() of the compare-and-set UPDATE ... WHERE version = $read',
+    },
+    {
       method: 'findCustomerByEmail',
       reason:
         'Drizzle has no lower(): sql`lower(...)` on both sides of the comparison, the expression the partial unique index customers_email_live_key is built on',

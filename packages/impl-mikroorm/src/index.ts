@@ -30,6 +30,11 @@ export const meta: ImplementationMeta = {
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [
     {
+      method: 'adjustStock/atomic',
+      reason:
+        "MikroORM's QueryBuilder has no increment: raw('stock + ?', [delta]) in update() of the one UPDATE ... RETURNING stock",
+    },
+    {
       method: 'findCustomerByEmail',
       reason:
         'the partial unique index is on lower(email) and MikroORM has no lower() operator ($ilike misses the index and treats % and _ as wildcards): the condition key is a raw() lower(<alias>.email)',

@@ -26,6 +26,11 @@ export const meta: ImplementationMeta = {
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [
     {
+      method: 'adjustStock/pessimistic',
+      reason:
+        'Prisma has no row-lock API: the SELECT ... FOR NO KEY UPDATE before the update is a $queryRaw in the interactive transaction',
+    },
+    {
       method: 'softDeleteCustomer',
       reason:
         "Prisma's update data takes values only: deleted_at = now(), the database clock with microseconds, is $executeRaw (a Date would be the application's clock)",

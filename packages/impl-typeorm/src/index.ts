@@ -22,6 +22,11 @@ export const meta: ImplementationMeta = {
   bulkMethods: SUPPORTED_BULK_METHODS,
   escapeHatches: [
     {
+      method: 'adjustStock/atomic',
+      reason:
+        "set() takes SQL text for an expression: () => 'stock + :delta' (increment() returns no row, so the stock after the call's own change would need a second read)",
+    },
+    {
       method: 'findCustomerByEmail',
       reason:
         "where('lower(c.email) = lower(:email)'): TypeORM has no lower() (Raw() takes SQL text as well), and lower(email) is what the partial unique index customers_email_live_key serves; ILike would read % and _ as wildcards",

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImplementationMeta } from '@dal/core';
-import { BULK_METHODS, LOAD_STRATEGIES } from '@dal/core';
+import { ADJUST_STRATEGIES, BULK_METHODS, LOAD_STRATEGIES } from '@dal/core';
 import { describe, expect, test } from 'vitest';
 
 // The escape-hatch rule (README.md, "Escape hatches"): per label `method/variant`, exactly one
@@ -20,7 +20,7 @@ const contractMethods = (() => {
   const body = source.slice(source.indexOf('export interface ShopRepository'));
   return new Set([...body.slice(0, body.indexOf('\n}')).matchAll(/^ {2}(\w+)\(/gm)].map((m) => m[1]!));
 })();
-const variants = new Set<string>([...LOAD_STRATEGIES, ...BULK_METHODS]);
+const variants = new Set<string>([...LOAD_STRATEGIES, ...BULK_METHODS, ...ADJUST_STRATEGIES]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
