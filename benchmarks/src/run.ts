@@ -5,7 +5,7 @@ import { BenchDatabase, DATA_DIR } from './database';
 import { type Implementation, loadImplementations } from './implementations';
 import { type LatencyProxy, loadedRoundTripSummary, roundTripMs, startLatencyProxy } from './latency-proxy';
 import type { RunOptions } from './options';
-import { BASELINE_SCENARIOS, type PgbenchBaseline, pgbenchBaseline } from './pgbench';
+import { pgbenchInfo } from './pgbench';
 import { formatDuration, type Progress } from './progress';
 import { IMPLEMENTATIONS, type RegisteredImplementation } from './registry';
 import { pgbenchComparison } from './report/baseline';
@@ -156,10 +156,8 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     const overhead = await harnessOverhead(options.profile, signal);
     const registryModule = context.registryModule ?? REGISTRY_MODULE;
     const reports: ScenarioReport[] = [];
-    // pgbench runs straight after the scenario it is compared with: on a shared machine throughput drifts
-    // over minutes, so a baseline taken at the end of a long run would compare two different moments
-    const baselineAfter = BASELINE_SCENARIOS.find((id) => scenarios.some((s) => s.id === id));
-    let pgbench: PgbenchBaseline | null = null;
+    // the baseline's rows come from the pooling scenario's rounds (scenarios/pooling.ts)
+    const pgbench = scenarios.some((s) => s.id === 'pooling') ? pgbenchInfo() : null;
     for (const plan of plans) {
       const job: ScenarioJob = {
         scenario: plan.scenario.id,
@@ -178,16 +176,6 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       const results = await runScenarioProcess(job, progress, signal);
       if (plan.scenario.writes) await db.settle();
       reports.push({ scenario: plan.scenario, cases: plan.cases.map((c) => c.benchCase), results });
-      if (plan.scenario.id === baselineAfter) {
-        progress.task('pgbench baseline (pgbench -S -c 8 -j 2, simple and prepared)');
-        pgbench = await pgbenchBaseline(
-          server.adminUrl,
-          ctx.libraryUrl,
-          options.profile.pgbenchSeconds,
-          plan.scenario.id,
-          signal,
-        );
-      }
     }
     progress.stop();
 

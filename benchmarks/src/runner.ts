@@ -124,7 +124,8 @@ export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Prom
         const spec = benchCase.task(handles.get(impl.id)!);
         return spec ? [{ impl: impl.id, spec }] : [];
       });
-      return { benchCase, tasks: tasks[0]?.impl === REFERENCE_ID ? tasks : [] };
+      const baselines = tasks[0]?.impl === REFERENCE_ID ? (benchCase.baselines?.() ?? []) : [];
+      return { benchCase, tasks: tasks[0]?.impl === REFERENCE_ID ? [...tasks, ...baselines] : [] };
     });
     plans.push({ scenario, handles, cases: cases.filter((c) => c.tasks.length > 0) });
   }
@@ -174,6 +175,11 @@ async function verify(setup: RunSetup, plan: Planned): Promise<void> {
         throw failure(impl, `${scenario.id} ${benchCase.id} (verification)`, error);
       }
       if (scenario.writes) await setup.db.reset();
+      if (spec.phase) {
+        // a baseline (pgbench) returns no data to compare: that its check ran is what is verified
+        setup.progress.advance(VERIFY_UNITS);
+        continue;
+      }
       if (index === 0) expected = output;
       else if (!isDeepStrictEqual(output, expected)) {
         throw new BenchmarkError(
@@ -192,6 +198,7 @@ async function count(setup: RunSetup, plan: Planned): Promise<Map<string, Counts
   if (!counter) return counts;
   for (const { benchCase, tasks } of plan.cases) {
     for (const { impl, spec } of tasks) {
+      if (spec.phase) continue;
       setup.progress.task(`${plan.scenario.id} ${benchCase.id}: counting statements of ${impl}`);
       const perCaller = spec.countedOperations ?? setup.profile.countedOperations;
       // concurrent callers are counted concurrently too: a library may merge their statements (Prisma batches
@@ -311,7 +318,9 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
             const probe = round > 0 && spec.concurrency !== undefined ? setup.latencyProbe : undefined;
             probe?.start();
             const meter = cpuMeter(setup.cpu ?? { serverPid: null, proxyPid: null });
-            phase = await measure(spec, budget, setup.signal);
+            phase = spec.phase
+              ? await spec.phase(round, budget.time)
+              : await measure(spec, budget, setup.signal);
             phase.cpu = meter();
             const added = await probe?.stop();
             if (added) phase.proxyRoundTrip = added;

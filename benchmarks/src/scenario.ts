@@ -2,6 +2,7 @@ import type { ShopRepository } from '@dal/core';
 import type { Scale } from '@dal/db';
 import type { BenchDatabase } from './database';
 import type { Implementation } from './implementations';
+import type { Phase } from './measure';
 import type { Profile } from './profile';
 import type { ScenarioId } from './scenarios/ids';
 
@@ -46,6 +47,11 @@ export interface TaskSpec {
   iterations?: number;
   /** Operations counted outside timing for statements per operation (overrides the profile). */
   countedOperations?: number;
+  /**
+   * Times a round itself instead of tinybench (an external load generator: pgbench), for about `timeMs`.
+   * Such a task is a baseline, not an implementation: its check only has to succeed, and it is not counted.
+   */
+  phase?: (round: number, timeMs: number) => Promise<Phase>;
 }
 
 /** A value a task observed in one round: counts add up over the rounds, peaks keep the highest, text the last. */
@@ -61,6 +67,8 @@ export interface BenchCase {
   unitsPerOp?: number;
   /** The task of `impl`, or null when the implementation does not offer this variant. */
   task(impl: ScenarioImplementation): TaskSpec | null;
+  /** Tasks of the case that are no implementation (pgbench), timed in the same rounds after raw pg's. */
+  baselines?: () => Array<{ impl: string; spec: TaskSpec }>;
 }
 
 /** Timed milliseconds per task and round of `scenario` under `profile`. */

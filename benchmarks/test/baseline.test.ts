@@ -1,52 +1,69 @@
 import { expect, test } from 'vitest';
-import type { PgbenchBaseline } from '../src/pgbench';
+import { PGBENCH_SCRIPT, type PgbenchInfo, parsePgbench } from '../src/pgbench';
 import { pgbenchComparison } from '../src/report/baseline';
 import type { ScenarioReport } from '../src/runner';
 
-const result = (impl: string, pool: number, statements: string, opsPerSec: number) => ({
+const result = (
+  impl: string,
+  pool: number,
+  statements: string,
+  opsPerSec: number,
+  ratio: number | null = null,
+  ratioInterval: [number, number] | null = null,
+) => ({
   impl,
+  case: statements === 'prepared' ? `pool ${pool} prepared` : `pool ${pool}`,
   labels: { pool, statements, callers: 64 },
   opsPerSec,
+  ratio,
+  ratioInterval,
 });
 const pooling = {
   scenario: { id: 'pooling' },
   results: [
-    result('pg', 4, 'unnamed', 15_000),
     result('pg', 8, 'unnamed', 16_000),
-    result('pg', 4, 'prepared', 29_000),
+    result('pgbench', 8, 'unnamed', 38_000, 0.42, [0.4, 0.45]),
     result('pg', 8, 'prepared', 24_000),
-    result('drizzle', 4, 'prepared', 40_000), // not raw pg: not the comparison
+    result('pgbench', 8, 'prepared', 48_000, 0.5, [0.47, 0.53]),
+    result('pg', 1, 'unnamed', 9_000),
+    result('pgbench', 1, 'unnamed', 9_100, 0.99, [0.95, 1.04]),
   ],
 } as unknown as ScenarioReport;
-const baseline: PgbenchBaseline = {
+const info: PgbenchInfo = {
   version: 'pgbench (PostgreSQL) 15.20',
-  database: 'dal_pgbench',
-  scale: 10,
-  clients: 8,
-  threads: 2,
-  ranAfter: 'pooling',
-  runs: [
-    { mode: 'simple', command: 'pgbench -S -c 8 -j 2 -T 10 -M simple', tps: 40_000, latencyMs: 0.2 },
-    { mode: 'prepared', command: 'pgbench -S -c 8 -j 2 -T 10 -M prepared', tps: 50_000, latencyMs: 0.16 },
-  ],
+  path: 'pgbench',
+  script: PGBENCH_SCRIPT,
+  how: '',
 };
 
-test("raw pg's best pool size per statement mode, as a share of pgbench's simple-protocol tps", () => {
-  const text = pgbenchComparison(baseline, [pooling])!;
-  expect(text).toContain('`pgbench -S -c 8 -j 2 -T 10 -M simple` 40,000 tps');
-  expect(text).toContain('unnamed statements, best pool size (8, 64 callers): 16,000 ops/s = 40% of');
-  expect(text).toContain('prepared statements, best pool size (4, 64 callers): 29,000 ops/s = 73% of');
-  // like for like too: prepared against pgbench -M prepared (58% of 50,000), but only for prepared
+test('raw pg ÷ pgbench per pool size and mode, like for like, with the per-round interval', () => {
+  const text = pgbenchComparison(info, [pooling])!;
   expect(text).toContain(
-    "73% of pgbench's 40,000 tps (simple protocol), 58% of its 50,000 tps with -M prepared.",
+    'Raw pg unnamed ÷ pgbench -M extended: pool 8: 16,000 vs 38,000 ops/s = 0.42× (0.40–0.45); pool 1: 9,000 vs 9,100 ops/s = ≈ pg (0.95–1.04).',
   );
-  expect(text.match(/with -M prepared/g)).toHaveLength(1);
-  expect(text).toContain('run straight after pooling');
+  expect(text).toContain(
+    'Raw pg prepared ÷ pgbench -M prepared: pool 8: 24,000 vs 48,000 ops/s = 0.50× (0.47–0.53).',
+  );
 });
 
-test('a skipped or absent baseline', () => {
-  expect(pgbenchComparison({ skipped: 'pgbench is not on PATH' }, [pooling])).toBe(
-    'pgbench baseline: n/a (pgbench is not on PATH).',
+test('the script is getProduct’s statement with a random id among the products', () => {
+  expect(PGBENCH_SCRIPT).toContain('\\set id random(1, :products)');
+  expect(PGBENCH_SCRIPT).toContain(
+    'SELECT id, sku, name, price_cents, stock, version, updated_at FROM products WHERE id = :id;',
+  );
+});
+
+test("pgbench's output parsed; no tps is an error", () => {
+  const out =
+    'number of transactions actually processed: 800/800\nnumber of failed transactions: 0 (0.000%)\nlatency average = 0.412 ms\ntps = 19401.123 (without initial connection time)\n';
+  expect(parsePgbench(out)).toEqual({ tps: 19401.123, processed: 800, failed: 0 });
+  expect(() => parsePgbench('connection refused')).toThrow(/no tps/);
+});
+
+test('a skipped baseline, or no pooling', () => {
+  expect(pgbenchComparison({ skipped: 'pgbench is not installed' }, [pooling])).toBe(
+    'pgbench baseline: n/a (pgbench is not installed).',
   );
   expect(pgbenchComparison(null, [pooling])).toBeNull();
+  expect(pgbenchComparison(info, [])).toBeNull();
 });

@@ -1,39 +1,38 @@
-import { STATEMENT_MODES } from '../implementations';
-import type { PgbenchBaseline } from '../pgbench';
+import { PGBENCH_ID, PGBENCH_MODES, type PgbenchInfo } from '../pgbench';
 import { REFERENCE_ID } from '../registry';
 import type { ScenarioReport } from '../runner';
-import { isPoolSizeRow } from '../scenario';
+import { fmtRatio } from './table';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /**
- * Raw pg's best closed-loop throughput (pooling) next to pgbench's select-only run on the same server: how
- * much of what the server can serve a Node.js client reaches. Null when there is nothing to compare.
+ * Raw pg against pgbench, like for like: the same statement, the same database, as many pgbench clients as
+ * the pool has connections, in the same rounds; per pool size, raw pg unnamed ÷ pgbench -M extended and raw
+ * pg prepared ÷ pgbench -M prepared (the median of the per-round ratios with its interval). Null when no
+ * pooling ran; one line with the reason when pgbench was not there.
  */
 export function pgbenchComparison(
-  baseline: PgbenchBaseline | null,
+  info: PgbenchInfo | null,
   reports: readonly ScenarioReport[],
 ): string | null {
-  if (!baseline) return null;
-  if ('skipped' in baseline) return `pgbench baseline: n/a (${baseline.skipped}).`;
-  const runs = baseline.runs.map((r) => `\`${r.command}\` ${int(r.tps)} tps`).join('; ');
+  const pooling = reports.find((r) => r.scenario.id === 'pooling');
+  if (!info || !pooling) return null;
+  if ('skipped' in info) return `pgbench baseline: n/a (${info.skipped}).`;
   const lines = [
-    `pgbench baseline (${baseline.version}, \`pgbench -i -s ${baseline.scale}\` database on the same server, same route as the libraries, run straight after ${baseline.ranAfter}): ${runs}.`,
+    `pgbench baseline (${info.version}): getProduct's statement from a custom script (\`-f\`, random ids), \`-c\` = the pool size, run in the same interleaved rounds as the libraries through the same route; each ratio is raw pg's ops/s ÷ pgbench's in the same round (median over rounds, 95% interval).`,
   ];
-  const simple = baseline.runs.find((r) => r.mode === 'simple');
-  const prepared = baseline.runs.find((r) => r.mode === 'prepared');
-  const share = (opsPerSec: number, tps: number) => `${Math.round((100 * opsPerSec) / tps)}%`;
-  const pooled = (reports.find((r) => r.scenario.id === 'pooling')?.results ?? []).filter(
-    (r) => r.impl === REFERENCE_ID && isPoolSizeRow(r),
-  );
-  for (const mode of STATEMENT_MODES) {
-    const best = pooled
-      .filter((r) => r.labels.statements === mode)
-      .sort((a, b) => b.opsPerSec - a.opsPerSec)[0];
-    if (!best || !simple) continue;
-    lines.push(
-      `Raw pg, ${mode} statements, best pool size (${best.labels.pool}, ${best.labels.callers} callers): ${int(best.opsPerSec)} ops/s = ${share(best.opsPerSec, simple.tps)} of pgbench's ${int(simple.tps)} tps (simple protocol)${mode === 'prepared' && prepared ? `, ${share(best.opsPerSec, prepared.tps)} of its ${int(prepared.tps)} tps with -M prepared` : ''}.`,
-    );
+  for (const mode of ['unnamed', 'prepared'] as const) {
+    const parts: string[] = [];
+    for (const bench of pooling.results.filter(
+      (r) => r.impl === PGBENCH_ID && r.labels.statements === mode,
+    )) {
+      const pg = pooling.results.find((r) => r.impl === REFERENCE_ID && r.case === bench.case);
+      if (!pg) continue;
+      parts.push(
+        `pool ${bench.labels.pool}: ${int(pg.opsPerSec)} vs ${int(bench.opsPerSec)} ops/s = ${fmtRatio(bench.ratio, bench.ratioInterval)}`,
+      );
+    }
+    if (parts.length) lines.push(`Raw pg ${mode} ÷ pgbench -M ${PGBENCH_MODES[mode]}: ${parts.join('; ')}.`);
   }
   return lines.join(' ');
 }

@@ -9,7 +9,7 @@ import type { Implementation } from '../implementations';
 import { CONFIDENCE } from '../intervals';
 import type { loadedRoundTripSummary } from '../latency-proxy';
 import type { RunOptions } from '../options';
-import type { PgbenchBaseline } from '../pgbench';
+import type { PgbenchInfo } from '../pgbench';
 import { roundTime } from '../scenario';
 import { SCENARIOS } from '../scenarios';
 import { P99_MIN_SAMPLES, type Stats } from '../stats';
@@ -82,8 +82,8 @@ export interface EnvironmentInput {
   wallSeconds: number;
   /** The code that ran, read when the run started (see gitState). */
   git: GitState;
-  /** pgbench's select-only run on the same server; null when no scenario it compares with ran. */
-  pgbench: PgbenchBaseline | null;
+  /** The pgbench baseline's version and script (its rows are in the pooling results); null without pooling. */
+  pgbench: PgbenchInfo | null;
 }
 
 export interface GitState {

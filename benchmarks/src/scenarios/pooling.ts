@@ -3,6 +3,7 @@ import type { Product, ShopRepository } from '@dal/core';
 import pg from 'pg';
 import { BenchmarkError } from '../errors';
 import { offersStatementMode, openRepository, STATEMENT_MODES } from '../implementations';
+import { findPgbench, PGBENCH_ID, PGBENCH_MODES, pgbenchTask } from '../pgbench';
 import { pick, random } from '../random';
 import { REFERENCE_ID } from '../registry';
 import type { BenchCase, Scenario, TaskSpec } from '../scenario';
@@ -58,12 +59,32 @@ export const pooling: Scenario = {
   roundTimeFactor: 1.5,
   async cases({ db, profile, libraryUrl, freeConnections }) {
     const products = db.sizes.products;
+    const pgbench = findPgbench();
     const sample = [1, Math.ceil(products / 3), products];
     const cases: BenchCase[] = STATEMENT_MODES.flatMap((mode) =>
       profile.poolSizes.map(
         (size): BenchCase => ({
           id: mode === 'unnamed' ? `pool ${size}` : `pool ${size} prepared`,
           labels: { pool: size, statements: mode, callers: CALLERS, arrivals: 'together' },
+          // pgbench with getProduct's statement and as many clients as the pool has connections, in the same
+          // rounds: its row's × pg is raw pg ÷ pgbench, round by round (unnamed ↔ -M extended, prepared ↔ -M prepared)
+          baselines: () => {
+            if (!pgbench) return [];
+            const bench = pgbenchTask({
+              path: pgbench.path,
+              url: libraryUrl,
+              clients: size,
+              mode: PGBENCH_MODES[mode],
+              products,
+            });
+            const spec: TaskSpec = {
+              concurrency: size,
+              phase: (round, timeMs) => bench.phase(round, timeMs),
+              run: () => Promise.reject(new Error('pgbench runs whole rounds only')),
+              check: () => bench.phase(0, 0),
+            };
+            return [{ impl: PGBENCH_ID, spec }];
+          },
           task: (impl): TaskSpec | null => {
             if (!offersStatementMode(impl, mode)) return null;
             let repo: ShopRepository | undefined;
