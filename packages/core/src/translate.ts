@@ -191,11 +191,15 @@ const complete: Missing extends never ? true : Missing = true;
 void complete;
 
 /**
- * The repository with every method's rejection passed through translateError, so that no path (a pool
- * acquire timeout in a point read, a connection dropped mid-query in any method) lets a library error
- * through. Each implementation's createRepository returns its repository wrapped by this.
+ * The repository with every method's rejection passed through `translate` (translateError, or a library's
+ * own translation that ends in it), so that no path (a pool acquire timeout in a point read, a connection
+ * dropped mid-query in any method) lets a library error through. Each implementation's createRepository
+ * returns its repository wrapped by this.
  */
-export function translatingErrors(repository: ShopRepository): ShopRepository {
+export function translatingErrors(
+  repository: ShopRepository,
+  translate: (error: unknown) => unknown = translateError,
+): ShopRepository {
   const wrapped: Partial<Record<keyof ShopRepository, unknown>> = {};
   for (const name of SHOP_REPOSITORY_METHODS) {
     const method = repository[name] as (...args: unknown[]) => Promise<unknown>;
@@ -203,7 +207,7 @@ export function translatingErrors(repository: ShopRepository): ShopRepository {
       try {
         return await method.apply(repository, args);
       } catch (error) {
-        throw translateError(error);
+        throw translate(error);
       }
     };
   }

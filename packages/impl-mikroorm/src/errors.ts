@@ -1,4 +1,4 @@
-import { type ShopRepository, translateError, UnavailableError } from '@dal/core';
+import { type ShopRepository, translateError, translatingErrors, UnavailableError } from '@dal/core';
 import { DriverException } from '@mikro-orm/core';
 
 /**
@@ -20,18 +20,5 @@ export function translateMikroOrmError(error: unknown): unknown {
  * The repository with every method's rejection passed through translateMikroOrmError, so no path (a pool
  * timeout in a point read, a connection dropped mid-transaction) lets a MikroORM or knex error through.
  */
-export function translatingMikroOrmErrors(repository: ShopRepository): ShopRepository {
-  return new Proxy(repository, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target);
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        try {
-          return await value.apply(target, args);
-        } catch (error) {
-          throw translateMikroOrmError(error);
-        }
-      };
-    },
-  });
-}
+export const translatingMikroOrmErrors = (repository: ShopRepository): ShopRepository =>
+  translatingErrors(repository, translateMikroOrmError);

@@ -1,4 +1,4 @@
-import { SHOP_REPOSITORY_METHODS, type ShopRepository, translateError, UnavailableError } from '@dal/core';
+import { type ShopRepository, translateError, translatingErrors, UnavailableError } from '@dal/core';
 import postgres from 'postgres';
 
 /**
@@ -35,20 +35,8 @@ export function translate(error: unknown): unknown {
  * core's translatingErrors with `translate` in place of translateError: the repository with every method's
  * rejection passed through it, so no postgres.js error leaves the package.
  */
-export function translatingPostgresJsErrors(repository: ShopRepository): ShopRepository {
-  const wrapped: Partial<Record<keyof ShopRepository, unknown>> = {};
-  for (const name of SHOP_REPOSITORY_METHODS) {
-    const method = repository[name] as (...args: unknown[]) => Promise<unknown>;
-    wrapped[name] = async (...args: unknown[]) => {
-      try {
-        return await method.apply(repository, args);
-      } catch (error) {
-        throw translate(error);
-      }
-    };
-  }
-  return wrapped as ShopRepository;
-}
+export const translatingPostgresJsErrors = (repository: ShopRepository): ShopRepository =>
+  translatingErrors(repository, translate);
 
 /**
  * The FATAL error of a session the server terminated (57P01 pg_terminate_backend or shutdown, 57P02, 57P03).

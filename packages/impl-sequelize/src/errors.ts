@@ -1,4 +1,10 @@
-import { isRetryable, translateError, UnavailableError } from '@dal/core';
+import {
+  isRetryable,
+  type ShopRepository,
+  translateError,
+  translatingErrors as translatingCoreErrors,
+  UnavailableError,
+} from '@dal/core';
 import { BaseError, ConnectionAcquireTimeoutError, ConnectionTimedOutError } from 'sequelize';
 
 /**
@@ -32,21 +38,8 @@ export function translate(error: unknown): unknown {
 export const isRetryableError = (error: unknown): boolean => isRetryable(driverErrorOf(error));
 
 /**
- * `target` with every method's rejection passed through `translate`, so no Sequelize error leaves the
- * repository (the contract's errors pass through unchanged).
+ * The repository with every method's rejection passed through `translate` (core's translatingErrors), so no
+ * Sequelize error leaves the repository (the contract's errors pass through unchanged).
  */
-export function translatingErrors<T extends object>(target: T): T {
-  return new Proxy(target, {
-    get(object, key, receiver) {
-      const value = Reflect.get(object, key, receiver);
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        try {
-          return await value.apply(object, args);
-        } catch (error) {
-          throw translate(error);
-        }
-      };
-    },
-  });
-}
+export const translatingErrors = (repository: ShopRepository): ShopRepository =>
+  translatingCoreErrors(repository, translate);
