@@ -1,6 +1,7 @@
 import {
   type AdjustStrategy,
   InsufficientStockError,
+  isRetryable,
   NotFoundError,
   nextStock,
   retryAdjustment,
@@ -26,6 +27,23 @@ async function readModifyWrite(db: PrismaClient | Tx, productId: number, delta: 
   return next;
 }
 
+/**
+ * A serialization failure as Prisma reports it: P2034, or (a failure at COMMIT of an interactive transaction)
+ * the driver adapter's error of kind TransactionWriteConflict, which carries no SQLSTATE.
+ */
+function isWriteConflict(error: unknown): boolean {
+  if (isRetryable(error)) return true;
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const e = current as { kind?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    if (e.kind === 'TransactionWriteConflict') return true;
+    current = e.meta?.driverAdapterError ?? e.cause;
+  }
+  return false;
+}
+
 /** Prisma's "no record matched the where of update()". */
 const isRecordNotFound = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
@@ -41,16 +59,18 @@ export async function adjustStock(
       return { stock: await readModifyWrite(prisma, productId, delta), attempts: 1 };
     case 'repeatable-read':
     case 'serializable':
-      // Prisma sends SET TRANSACTION ISOLATION LEVEL <level> after BEGIN; a conflict arrives as P2034,
-      // which retryAdjustment's default isRetryable counts
-      return retryAdjustment(productId, () =>
-        prisma.$transaction((tx) => readModifyWrite(tx, productId, delta), {
-          ...TRANSACTION_OPTIONS,
-          isolationLevel:
-            strategy === 'serializable'
-              ? Prisma.TransactionIsolationLevel.Serializable
-              : Prisma.TransactionIsolationLevel.RepeatableRead,
-        }),
+      // Prisma sends SET TRANSACTION ISOLATION LEVEL <level> after BEGIN
+      return retryAdjustment(
+        productId,
+        () =>
+          prisma.$transaction((tx) => readModifyWrite(tx, productId, delta), {
+            ...TRANSACTION_OPTIONS,
+            isolationLevel:
+              strategy === 'serializable'
+                ? Prisma.TransactionIsolationLevel.Serializable
+                : Prisma.TransactionIsolationLevel.RepeatableRead,
+          }),
+        { retryable: isWriteConflict },
       );
     case 'atomic':
       try {
