@@ -15,6 +15,8 @@ export interface Phase {
   cpu?: RoundCpu;
   /** With --latency, closed loops: the round trip the proxy added while the phase ran (medians, ms). */
   proxyRoundTrip?: { directMs: number; proxiedMs: number; addedMs: number; samples: number };
+  /** Statements the database executed during the phase (pg_stat_statements, warm-up calls included). */
+  statements?: number;
 }
 
 export interface Measurable {

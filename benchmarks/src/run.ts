@@ -63,6 +63,7 @@ function rawResults(reports: readonly ScenarioReport[]) {
       ratioToPg: x.ratio,
       ratioToPgInterval: x.ratioInterval,
       counts: x.counts,
+      statementsPerOpInRounds: x.statementsPerOpInRounds,
       observed: x.observed,
       rounds: x.rounds.map((p) => ({
         wallMs: p.wallMs,

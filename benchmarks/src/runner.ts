@@ -21,12 +21,18 @@ import {
 } from './scenario';
 import { type Stats, summarize } from './stats';
 import { firstDifference } from './verify';
+import type { SqlTap } from './wire-sql';
 
 /** Statements and rows per operation as the database counted them, and the distinct SQL it saw. */
 export interface Counts {
   statementsPerOp: number;
   rowsPerOp: number;
   queries: Array<{ query: string; callsPerOp: number; rowsPerOp: number }>;
+  /**
+   * The distinct SQL texts the library sent (Parse and simple Query messages on the wire), with how often
+   * per operation (a named statement is parsed once per connection); null without the tap.
+   */
+  sql?: Array<{ text: string; sentPerOp: number }> | null;
 }
 
 export interface CaseResult {
@@ -53,6 +59,8 @@ export interface CaseResult {
   ratioInterval: Interval | null;
   /** null where the server has no pg_stat_statements. */
   counts: Counts | null;
+  /** Statements per operation the database executed inside the timed rounds (null where not counted). */
+  statementsPerOpInRounds: number | null;
   /** What the task observed after its rounds (e.g. retries, invariant). */
   observed: Record<string, number | string>;
   rounds: Phase[];
@@ -77,6 +85,8 @@ export interface RunSetup {
   signal: AbortSignal;
   /** Processes whose CPU time each timed round records (cpu.ts); absent: the harness's own only. */
   cpu?: CpuSources;
+  /** Lists the SQL sent in the count phase (wire-sql.ts); the libraries connect through it only then. */
+  sqlTap?: SqlTap;
   /** With --latency: measures the round trip added through the proxy while the scenario's rounds run. */
   latencyProbe?: ReturnType<typeof loadedRoundTrip>;
 }
@@ -92,7 +102,7 @@ interface Planned {
   cases: Array<{ benchCase: BenchCase; tasks: Array<{ impl: string; spec: TaskSpec }> }>;
 }
 
-function handle(impl: Implementation, url: string, poolSize: number) {
+function handle(impl: Implementation, url: () => string, poolSize: number) {
   let repo: ShopRepository | undefined;
   return {
     ...impl,
@@ -101,7 +111,7 @@ function handle(impl: Implementation, url: string, poolSize: number) {
       return repo;
     },
     async open() {
-      repo = await openRepository(impl, url, poolSize);
+      repo = await openRepository(impl, url(), poolSize);
     },
     async close() {
       await repo?.close();
@@ -118,7 +128,9 @@ function failure(impl: string, where: string, error: unknown): Error {
 export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Promise<Planned[]> {
   const plans: Planned[] = [];
   for (const scenario of setup.scenarios) {
-    const handles = new Map(setup.impls.map((i) => [i.id, handle(i, setup.libraryUrl, setup.poolSize)]));
+    const handles = new Map(
+      setup.impls.map((i) => [i.id, handle(i, () => setup.libraryUrl, setup.poolSize)]),
+    );
     const cases = (await scenario.cases(ctx)).map((benchCase) => {
       const tasks = setup.impls.flatMap((impl) => {
         const spec = benchCase.task(handles.get(impl.id)!);
@@ -196,6 +208,34 @@ async function count(setup: RunSetup, plan: Planned): Promise<Map<string, Counts
   const counts = new Map<string, Counts>();
   const counter = setup.counter;
   if (!counter) return counts;
+  // the libraries connect through the SQL tap for the count phase only: shared repositories are reopened
+  const tap = setup.sqlTap;
+  const route = setup.libraryUrl;
+  const shared = plan.scenario.ownRepositories ? [] : [...plan.handles.values()];
+  if (tap) {
+    for (const h of shared) await h.close();
+    setup.libraryUrl = tap.url;
+    for (const h of shared) await h.open();
+  }
+  try {
+    await countTasks(setup, plan, counter, counts);
+  } finally {
+    if (tap) {
+      for (const h of shared) await h.close().catch(() => {});
+      setup.libraryUrl = route;
+      for (const h of shared) await h.open();
+    }
+  }
+  return counts;
+}
+
+async function countTasks(
+  setup: RunSetup,
+  plan: Planned,
+  counter: StatementCounter,
+  counts: Map<string, Counts>,
+): Promise<void> {
+  const tap = setup.sqlTap;
   for (const { benchCase, tasks } of plan.cases) {
     for (const { impl, spec } of tasks) {
       if (spec.phase) continue;
@@ -206,6 +246,9 @@ async function count(setup: RunSetup, plan: Planned): Promise<Map<string, Counts
       const callers = spec.afterEach ? 1 : (spec.concurrency ?? 1);
       const n = perCaller * callers;
       const parts: StatementCount[] = [];
+      // the tap sees the libraries' connections only (the harness's clean-up goes direct), from the task's
+      // opening on: a named statement is parsed once per connection, in the first operation
+      tap?.clear();
       try {
         await withTask(spec, 0, async () => {
           // one operation (one a caller) first, so connection set-up is not counted as the operation's
@@ -247,12 +290,12 @@ async function count(setup: RunSetup, plan: Planned): Promise<Map<string, Counts
         statementsPerOp: all.reduce((s, q) => s + q.callsPerOp, 0),
         rowsPerOp: all.reduce((s, q) => s + q.rowsPerOp, 0),
         queries: all,
+        sql: tap ? tap.distinct().map(({ text, sent }) => ({ text, sentPerOp: sent / (n + callers) })) : null,
       });
       if (plan.scenario.writes) await setup.db.reset();
       setup.progress.advance(COUNT_UNITS);
     }
   }
-  return counts;
 }
 
 function merge(into: Record<string, number | string>, from: Record<string, Observation>) {
@@ -274,6 +317,17 @@ export function mergedCalls(concurrency: number, counted: Counts | null): { merg
     return {};
   return { merged: `1/${Math.round(1 / counted.statementsPerOp)} statements` };
 }
+
+/** Statements per operation over the timed rounds (warm-up calls included), or null where not counted. */
+export function statementsInRounds(rounds: readonly Phase[]): number | null {
+  const counted = rounds.filter((p) => p.statements !== undefined);
+  if (counted.length === 0) return null;
+  const ops = counted.reduce((n, p) => n + p.total, 0);
+  return ops > 0 ? counted.reduce((n, p) => n + p.statements!, 0) / ops : null;
+}
+
+/** Statements per operation inside the rounds may differ this much (relative) from the count phase. */
+export const STATEMENTS_TOLERANCE = 0.01;
 
 /** A result whose calls were merged (see mergedCalls). */
 export const isMerged = (r: { observed: Record<string, number | string> }) => r.observed.merged !== undefined;
@@ -317,11 +371,21 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
             const budget = round === 0 ? warmUp : spec.iterations === undefined ? timed : warmed;
             const probe = round > 0 && spec.concurrency !== undefined ? setup.latencyProbe : undefined;
             probe?.start();
+            // statements inside the round, compared with the count phase below (not where the clean-up after
+            // each call runs inside the phase, nor for pgbench)
+            const counting = round > 0 && setup.counter && !spec.phase && !spec.afterEach;
+            if (counting) await setup.counter!.reset();
             const meter = cpuMeter(setup.cpu ?? { serverPid: null, proxyPid: null });
             phase = spec.phase
               ? await spec.phase(round, budget.time)
               : await measure(spec, budget, setup.signal);
             phase.cpu = meter();
+            if (counting) {
+              const { queries } = await setup.counter!.read();
+              phase.statements = queries
+                .filter((q) => !q.query.includes('dal_probe'))
+                .reduce((n, q) => n + q.calls, 0);
+            }
             const added = await probe?.stop();
             if (added) phase.proxyRoundTrip = added;
           } finally {
@@ -357,6 +421,16 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
       if (impl === REFERENCE_ID) reference = perRound;
       const ratio = reference && impl !== REFERENCE_ID ? ratioInterval(reference, perRound) : null;
       const counted = counts.get(key) ?? null;
+      const inRounds = statementsInRounds(rounds);
+      const merged = mergedCalls(concurrency, counted);
+      if (counted && inRounds !== null && !merged.merged && !spec.statementsVary) {
+        const difference = Math.abs(inRounds - counted.statementsPerOp) / counted.statementsPerOp;
+        if (difference > STATEMENTS_TOLERANCE) {
+          throw new BenchmarkError(
+            `${impl}: ${scenario.id} ${benchCase.id} sent ${inRounds.toFixed(3)} statements per operation inside the timed rounds but ${counted.statementsPerOp.toFixed(3)} when counted (${(difference * 100).toFixed(1)}% apart, more than ${STATEMENTS_TOLERANCE * 100}%): what was timed is not what was counted and verified, so the run stops.`,
+          );
+        }
+      }
       results.push({
         scenario: scenario.id,
         case: benchCase.id,
@@ -371,7 +445,8 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
         ratio: ratio?.value ?? null,
         ratioInterval: ratio?.interval ?? null,
         counts: counted,
-        observed: { ...(observed.get(key) ?? {}), ...mergedCalls(concurrency, counted) },
+        statementsPerOpInRounds: inRounds,
+        observed: { ...(observed.get(key) ?? {}), ...merged },
         rounds,
       });
     }

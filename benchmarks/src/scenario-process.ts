@@ -7,10 +7,11 @@ import { loadImplementations } from './implementations';
 import { loadedRoundTrip } from './latency-proxy';
 import type { Profile } from './profile';
 import type { RegisteredImplementation } from './registry';
-import { type CaseResult, planScenarios, runScenarios } from './runner';
+import { type CaseResult, planScenarios, type RunSetup, runScenarios } from './runner';
 import type { ScenarioContext } from './scenario';
 import { SCENARIOS } from './scenarios';
 import type { ScenarioId } from './scenarios/ids';
+import { type SqlTap, startSqlTap } from './wire-sql';
 
 /** What a scenario's process needs to run it: everything is passed, nothing is inherited. */
 export interface ScenarioJob {
@@ -109,6 +110,7 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
   let db: BenchDatabase | undefined;
   let counter: StatementCounter | null = null;
   let probe: ReturnType<typeof loadedRoundTrip> | undefined;
+  let tap: SqlTap | undefined;
   try {
     const registry: { IMPLEMENTATIONS: readonly RegisteredImplementation[] } = await import(
       job.registryModule
@@ -117,20 +119,13 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
     // the parent has seeded (or checked), reset and settled the dataset already
     db = await BenchDatabase.open(job.adminUrl, job.scale, { attach: true });
     counter = job.counting ? await StatementCounter.open(job.adminUrl, db.name) : null;
-    const ctx: ScenarioContext = {
-      db,
-      scale: job.scale,
-      profile: job.profile,
-      poolSize: job.poolSize,
-      libraryUrl: job.libraryUrl,
-      freeConnections: job.freeConnections,
-    };
+    if (counter) tap = await startSqlTap(job.libraryUrl);
     if (job.proxyPid !== null) {
       probe = loadedRoundTrip(db.url, job.libraryUrl);
       await probe.open();
     }
     const send = (message: FromChild) => process.send?.(message);
-    const setup = {
+    const setup: RunSetup = {
       scenarios: SCENARIOS.filter((s) => s.id === job.scenario),
       impls,
       db,
@@ -146,6 +141,18 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
       signal: new AbortController().signal,
       cpu: { serverPid: job.serverPid, proxyPid: job.proxyPid },
       latencyProbe: probe,
+      ...(tap ? { sqlTap: tap } : {}),
+    };
+    // the scenarios read the URL when they open a repository: the count phase switches it to the SQL tap
+    const ctx: ScenarioContext = {
+      db,
+      scale: job.scale,
+      profile: job.profile,
+      poolSize: job.poolSize,
+      get libraryUrl() {
+        return setup.libraryUrl;
+      },
+      freeConnections: job.freeConnections,
     };
     const [report] = await runScenarios(setup, await planScenarios(setup, ctx));
     return { type: 'done', results: report?.results ?? [] };
@@ -153,6 +160,7 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
     return { type: 'error', message: messageOf(error), usage: error instanceof UsageError };
   } finally {
     await probe?.close().catch(() => {});
+    await tap?.close().catch(() => {});
     await counter?.close().catch(() => {});
     await db?.close().catch(() => {});
   }

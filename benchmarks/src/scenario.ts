@@ -13,8 +13,11 @@ export interface ScenarioContext {
   profile: Profile;
   /** Pool size of every implementation's repository (--pool). */
   poolSize: number;
-  /** Where the libraries connect: the benchmark database, through the latency proxy when there is one. */
-  libraryUrl: string;
+  /**
+   * Where the libraries connect: the benchmark database, through the latency proxy when there is one; during
+   * the count phase through the SQL tap. Read it when opening a repository, not once in cases().
+   */
+  readonly libraryUrl: string;
   /** The server's max_connections minus the connections already in use. */
   freeConnections: number;
 }
@@ -52,6 +55,11 @@ export interface TaskSpec {
    * Such a task is a baseline, not an implementation: its check only has to succeed, and it is not counted.
    */
   phase?: (round: number, timeMs: number) => Promise<Phase>;
+  /**
+   * Why statements per operation inside the timed rounds may differ from the count phase (e.g. retries under
+   * contention); without it a difference of more than 1% stops the run.
+   */
+  statementsVary?: string;
 }
 
 /** A value a task observed in one round: counts add up over the rounds, peaks keep the highest, text the last. */

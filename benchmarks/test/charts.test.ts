@@ -22,6 +22,7 @@ const result = (
   ratio: null,
   ratioInterval: null,
   counts: null,
+  statementsPerOpInRounds: null,
   observed: {},
   rounds: [],
 });

@@ -18,17 +18,24 @@ function sql(query: string): string {
 function sqlSection(results: readonly CaseResult[], impl: string): string {
   const groups = new Map<string, { cases: string[]; result: CaseResult }>();
   for (const r of results.filter((x) => x.impl === impl && x.counts)) {
-    const key = r.counts!.queries.map((q) => q.query).join('\u0000');
+    const key = r.counts!.sql
+      ? r.counts!.sql.map((q) => q.text).join('\u0000')
+      : r.counts!.queries.map((q) => q.query).join('\u0000');
     const group = groups.get(key);
     if (group) group.cases.push(r.case);
     else groups.set(key, { cases: [r.case], result: r });
   }
   if (groups.size === 0) return '';
   const parts = [...groups.values()].map(({ cases, result }) => {
-    const lines = result.counts!.queries.map(
-      (q) =>
-        `-- ${fmtCount(q.callsPerOp)} call(s), ${fmtCount(q.rowsPerOp)} row(s) per operation\n${sql(q.query)};`,
-    );
+    // the SQL as sent (from the wire); the server's normalised statements where the run had no tap
+    const lines = result.counts!.sql
+      ? result.counts!.sql.map(
+          (q) => `-- sent ${fmtCount(q.sentPerOp)} time(s) per operation\n${sql(q.text)};`,
+        )
+      : result.counts!.queries.map(
+          (q) =>
+            `-- ${fmtCount(q.callsPerOp)} call(s), ${fmtCount(q.rowsPerOp)} row(s) per operation\n${sql(q.query)};`,
+        );
     return `**${cases.join(', ')}** — ${fmtCount(result.counts!.statementsPerOp)} statement(s) per operation\n\n\`\`\`sql\n${lines.join('\n')}\n\`\`\``;
   });
   return `<details><summary>SQL sent by ${impl}</summary>\n\n${parts.join('\n\n')}\n\n</details>`;

@@ -1,5 +1,5 @@
 import type { NewOrder } from '@dal/core';
-import { pick, random, volatileDate } from '../random';
+import { pick, random, roundInputs, volatileDate } from '../random';
 import type { Scenario } from '../scenario';
 
 /** Three distinct products, quantities 1..3, a customer among the first ones (never soft-deleted). */
@@ -19,7 +19,7 @@ export const createOrder: Scenario = {
     'The write path: one transaction that locks three products, decrements stock and inserts an order with its items.',
   columns: ['items'],
   writes: true,
-  async cases({ db }) {
+  async cases({ db, profile }) {
     // accounts belong to the first customers, and those are never soft-deleted by the dataset generator
     const customers = db.sizes.accounts;
     const products = db.sizes.products;
@@ -34,13 +34,21 @@ export const createOrder: Scenario = {
               next = random(0xc0de + round);
             },
             run: () => impl.repo.createOrder(orderInput(next, customers, products)),
+            // the first orders of every timed round's sequence, one after the other, and the stock they left
             check: async () => {
-              const order = await impl.repo.createOrder(orderInput(random(7), customers, products));
-              return {
-                ...order,
-                createdAt: volatileDate(order.createdAt),
-                stock: await Promise.all(order.items.map((i) => impl.repo.getProduct(i.productId))),
-              };
+              const inputs = roundInputs(0xc0de, profile.rounds, 2, (n) =>
+                orderInput(n, customers, products),
+              );
+              const out: unknown[] = [];
+              for (const input of inputs) {
+                const order = await impl.repo.createOrder(input);
+                out.push({
+                  ...order,
+                  createdAt: volatileDate(order.createdAt),
+                  stock: await Promise.all(order.items.map((i) => impl.repo.getProduct(i.productId))),
+                });
+              }
+              return out;
             },
           };
         },

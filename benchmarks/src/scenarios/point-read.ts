@@ -1,6 +1,11 @@
 import type { ShopRepository } from '@dal/core';
 import { offersStatementMode, openRepository, STATEMENT_MODES } from '../implementations';
-import { pick, random } from '../random';
+import { pick, random, roundInputs } from '../random';
+
+const SEED = 0x9e7;
+/** Inputs verified from the start of each timed round's sequence. */
+const VERIFIED_PER_ROUND = 5;
+
 import type { BenchCase, Scenario } from '../scenario';
 
 export const pointRead: Scenario = {
@@ -10,9 +15,15 @@ export const pointRead: Scenario = {
     "Each library's per-operation overhead over raw pg on the smallest query there is: one row by primary key; unnamed statements (every library's default) and named prepared statements where the library has them.",
   columns: ['operation', 'statements'],
   writes: false,
-  async cases({ db, libraryUrl, poolSize }) {
+  async cases(ctx) {
+    const { db, poolSize, profile } = ctx;
     const products = db.sizes.products;
-    const checked = [1, 2, Math.ceil(products / 2), products];
+    // the first ids of every timed round's sequence, and the edges of the table
+    const checked = [
+      1,
+      products,
+      ...roundInputs(SEED, profile.rounds, VERIFIED_PER_ROUND, (next) => pick(next, products)),
+    ];
     return STATEMENT_MODES.map(
       (mode): BenchCase => ({
         id: mode === 'unnamed' ? 'getProduct' : 'getProduct prepared',
@@ -25,9 +36,9 @@ export const pointRead: Scenario = {
           const repo = () => own ?? impl.repo;
           return {
             open: async (round) => {
-              next = random(0x9e7 + round);
+              next = random(SEED + round);
               if (mode === 'prepared')
-                own = await openRepository(impl, libraryUrl, poolSize, { preparedStatements: true });
+                own = await openRepository(impl, ctx.libraryUrl, poolSize, { preparedStatements: true });
             },
             close: async () => {
               await own?.close();

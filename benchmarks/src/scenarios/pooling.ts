@@ -4,11 +4,13 @@ import pg from 'pg';
 import { BenchmarkError } from '../errors';
 import { offersStatementMode, openRepository, STATEMENT_MODES } from '../implementations';
 import { findPgbench, PGBENCH_ID, PGBENCH_MODES, pgbenchTask } from '../pgbench';
-import { pick, random } from '../random';
+import { pick, random, roundInputs } from '../random';
 import { REFERENCE_ID } from '../registry';
 import type { BenchCase, Scenario, TaskSpec } from '../scenario';
 
 const CALLERS = 64;
+/** Seed of each round's ids: SEED + round. */
+const SEED = 0x9001;
 /** The pool size of the staggered-arrival case, and the most think time a caller draws before a call (ms). */
 const STAGGERED_POOL = 8;
 const THINK_MS = 2;
@@ -57,10 +59,12 @@ export const pooling: Scenario = {
   // a closed loop over a freshly opened pool varies most from round to round (±25% seen at 500 ms): its
   // rounds are longer, the median over rounds does the rest
   roundTimeFactor: 1.5,
-  async cases({ db, profile, libraryUrl, freeConnections }) {
+  async cases(ctx) {
+    const { db, profile, freeConnections } = ctx;
     const products = db.sizes.products;
     const pgbench = findPgbench();
-    const sample = [1, Math.ceil(products / 3), products];
+    // the first ids of every timed round's sequence (the staggered case draws the same ids), and the edges
+    const sample = [1, products, ...roundInputs(SEED, profile.rounds, 5, (next) => pick(next, products))];
     const cases: BenchCase[] = STATEMENT_MODES.flatMap((mode) =>
       profile.poolSizes.map(
         (size): BenchCase => ({
@@ -72,7 +76,7 @@ export const pooling: Scenario = {
             if (!pgbench) return [];
             const bench = pgbenchTask({
               path: pgbench.path,
-              url: libraryUrl,
+              url: ctx.libraryUrl,
               clients: size,
               mode: PGBENCH_MODES[mode],
               products,
@@ -93,10 +97,10 @@ export const pooling: Scenario = {
             return {
               concurrency: CALLERS,
               open: async (round) => {
-                repo = await openRepository(impl, libraryUrl, size, {
+                repo = await openRepository(impl, ctx.libraryUrl, size, {
                   preparedStatements: mode === 'prepared',
                 });
-                next = random(0x9001 + round);
+                next = random(SEED + round);
               },
               close: async () => {
                 // what the server saw, so a pool that does not honour its size shows
@@ -129,8 +133,8 @@ export const pooling: Scenario = {
         return {
           concurrency: CALLERS,
           open: async (round) => {
-            repo = await openRepository(impl, libraryUrl, STAGGERED_POOL);
-            next = random(0x9001 + round);
+            repo = await openRepository(impl, ctx.libraryUrl, STAGGERED_POOL);
+            next = random(SEED + round);
             thinkNext = random(0x7417 + round);
           },
           close: async () => {
@@ -162,16 +166,16 @@ export const pooling: Scenario = {
         return {
           concurrency: callers,
           open: async (round) => {
-            next = random(0x9001 + round);
+            next = random(SEED + round);
           },
-          run: () => connectPerOperation(libraryUrl, pick(next, products)),
+          run: () => connectPerOperation(ctx.libraryUrl, pick(next, products)),
           check: async () => {
-            const repo = await openRepository(impl, libraryUrl, 1);
+            const repo = await openRepository(impl, ctx.libraryUrl, 1);
             try {
               for (const id of sample) {
                 const [expected, actual] = [
                   await repo.getProduct(id),
-                  await connectPerOperation(libraryUrl, id),
+                  await connectPerOperation(ctx.libraryUrl, id),
                 ];
                 if (!isDeepStrictEqual(actual, expected)) {
                   throw new BenchmarkError(
