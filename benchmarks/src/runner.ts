@@ -276,6 +276,7 @@ async function countTasks(
       } catch (error) {
         throw failure(impl, `${plan.scenario.id} ${benchCase.id} (statement count)`, error);
       }
+      const wireSql = tap?.distinct() ?? [];
       const queries = new Map<string, { calls: number; rows: number }>();
       for (const part of parts) {
         for (const q of part.queries) {
@@ -290,7 +291,10 @@ async function countTasks(
         statementsPerOp: all.reduce((s, q) => s + q.callsPerOp, 0),
         rowsPerOp: all.reduce((s, q) => s + q.rowsPerOp, 0),
         queries: all,
-        sql: tap ? tap.distinct().map(({ text, sent }) => ({ text, sentPerOp: sent / (n + callers) })) : null,
+        // (a scenario that kept the URL from before the count phase bypasses the tap: the server's texts then)
+        sql: wireSql.length
+          ? wireSql.map(({ text, sent }) => ({ text, sentPerOp: sent / (n + callers) }))
+          : null,
       });
       if (plan.scenario.writes) await setup.db.reset();
       setup.progress.advance(COUNT_UNITS);
