@@ -2,8 +2,12 @@ import { BULK_METHODS, type NewOrderItem } from '@dal/core';
 import { pick, random } from '../random';
 import type { Scenario } from '../scenario';
 
-/** What the inserts write (order_items) and what their reset touches. */
-const WRITTEN = ['order_items', 'orders'];
+/**
+ * What the inserts write. The VACUUM before each insert is cheap at 10,000 dead rows of 3M: it reads the few
+ * pages the insert appended, and PostgreSQL skips the index pass while pages with dead items stay below 2% of
+ * the table (then one pass clears them).
+ */
+const WRITTEN = ['order_items'];
 
 export const bulkInsert: Scenario = {
   id: 'bulk-insert',
