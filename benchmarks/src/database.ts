@@ -227,6 +227,13 @@ export class BenchDatabase {
     return { sum: Number(rows[0].sum), min: Number(rows[0].min), transfers: rows[0].transfers };
   }
 
+  /** The stock of each product in `ids`, in that order. */
+  async stocks(ids: readonly number[]): Promise<number[]> {
+    const { rows } = await this.pool.query('SELECT id, stock FROM products WHERE id = ANY($1)', [ids]);
+    const byId = new Map<number, number>(rows.map((r) => [r.id, r.stock]));
+    return ids.map((id) => byId.get(id) ?? Number.NaN);
+  }
+
   /** Connections to this database other than the harness's own (the libraries' pools). */
   async libraryConnections(): Promise<number> {
     const { rows } = await this.pool.query(

@@ -11,7 +11,7 @@ const run = (args: string[]) => {
 describe('parseArgs', () => {
   it('runs every scenario and implementation by default, at default scale', () => {
     const o = run([]);
-    expect(o.scenarios).toHaveLength(7);
+    expect(o.scenarios).toHaveLength(9);
     // every registered implementation, raw pg (the reference) first
     expect(o.impls).toEqual(
       expect.arrayContaining([

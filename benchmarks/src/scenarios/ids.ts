@@ -1,4 +1,4 @@
-/** The seven scenarios, in report order: the `--scenario` names and the headings of summary.md. */
+/** The nine scenarios, in report order: the `--scenario` names and the headings of summary.md. */
 export const SCENARIO_IDS = [
   'n-plus-one',
   'pagination',
@@ -7,6 +7,8 @@ export const SCENARIO_IDS = [
   'point-read',
   'create-order',
   'transfer-contention',
+  'lost-update',
+  'upsert',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
