@@ -12,7 +12,7 @@ import { pgbenchComparison } from './report/baseline';
 import { renderCharts } from './report/charts';
 import { describeEnvironment, gitShortSha, gitState } from './report/environment';
 import { summaryMarkdown } from './report/summary';
-import { scenarioTable, textTable } from './report/table';
+import { driversOf, scenarioTable, textTable } from './report/table';
 import { checkOutDir, checkWritable, defaultOutDir, writeResultsOrFallback } from './report/write';
 import { parseRun } from './run-data';
 import { harnessOverhead, plannedUnits, planScenarios, type ScenarioReport } from './runner';
@@ -207,7 +207,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     // the tables first: whatever happens to the files, the run's numbers are on the terminal
     for (const report of reports) {
       process.stdout.write(`\n${report.scenario.id}: ${report.scenario.title}\n`);
-      process.stdout.write(`${textTable(scenarioTable(report, counter !== null))}\n`);
+      process.stdout.write(`${textTable(scenarioTable(report, counter !== null, driversOf(impls)))}\n`);
     }
     const comparison = pgbenchComparison(pgbench, reports);
     if (comparison) process.stdout.write(`\n${comparison}\n`);

@@ -175,6 +175,7 @@ export async function describeEnvironment(input: EnvironmentInput) {
       id: meta.id,
       displayName: meta.displayName,
       kind: meta.kind,
+      driver: meta.driver,
       libraries: meta.libraries,
       bulkMethods: meta.bulkMethods,
       escapeHatches: meta.escapeHatches,

@@ -5,7 +5,7 @@ import { P99_MIN_SAMPLES } from '../stats';
 import { pgbenchComparison } from './baseline';
 import type { Chart } from './charts';
 import type { Environment } from './environment';
-import { fmt, fmtCount, markdownTable, scenarioTable } from './table';
+import { driversOf, fmt, fmtCount, markdownTable, scenarioTable } from './table';
 
 const MAX_SQL = 2_000;
 
@@ -74,16 +74,18 @@ export function summaryMarkdown(
         'impl',
         'name',
         'kind',
+        'driver',
         'libraries',
         'bulk methods',
         'prepared statements',
         'preview features',
       ],
-      numeric: [false, false, false, false, false, false, false],
+      numeric: [false, false, false, false, false, false, false, false],
       rows: impls.map(({ meta }) => [
         meta.id,
         meta.displayName,
         meta.kind,
+        meta.driver,
         Object.entries(meta.libraries)
           .map(([name, version]) => `${name} ${version}`)
           .join(', '),
@@ -99,7 +101,7 @@ export function summaryMarkdown(
   for (const report of reports) {
     out.push(`## ${report.scenario.id}`);
     out.push(`${report.scenario.title}. ${report.scenario.measures}`);
-    out.push(markdownTable(scenarioTable(report, counting)));
+    out.push(markdownTable(scenarioTable(report, counting, driversOf(impls))));
     const cpu = cpuSummary(report.results.flatMap((r) => r.rounds.flatMap((p) => (p.cpu ? [p.cpu] : []))));
     if (cpu) out.push(cpu);
     const loaded = run.roundTripMs.loadedAddedByScenario?.[report.scenario.id];

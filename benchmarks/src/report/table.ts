@@ -1,3 +1,4 @@
+import type { Implementation } from '../implementations';
 import { type Interval, ratioVerdict } from '../intervals';
 import type { CaseResult, ScenarioReport } from '../runner';
 
@@ -53,13 +54,27 @@ function rateInterval(r: CaseResult): Interval | null {
   return [r.opsPerSecInterval[0] * unitsPerOp, r.opsPerSecInterval[1] * unitsPerOp];
 }
 
-/** One table per scenario: the case's labels, the implementation, then the measurements. */
-export function scenarioTable(report: ScenarioReport, counting: boolean): Table {
+/** Each implementation's driver (meta.driver), for the tables' driver column. */
+export function driversOf(impls: readonly Implementation[]): ReadonlyMap<string, string> {
+  return new Map(impls.map(({ meta }) => [meta.id, meta.driver]));
+}
+
+/**
+ * One table per scenario: the case's labels, the implementation (and its driver, when the run compares more
+ * than one: postgres.js' rows compare drivers as well as APIs), then the measurements.
+ */
+export function scenarioTable(
+  report: ScenarioReport,
+  counting: boolean,
+  drivers: ReadonlyMap<string, string> = new Map(),
+): Table {
   const { scenario, results } = report;
   const extra = observedKeys(results);
+  const showDriver = new Set(results.map((r) => drivers.get(r.impl))).size > 1;
   const columns = [
     ...scenario.columns,
     'impl',
+    ...(showDriver ? ['driver'] : []),
     'p50 ms',
     'p99 ms',
     'mean ms',
@@ -75,6 +90,7 @@ export function scenarioTable(report: ScenarioReport, counting: boolean): Table 
   const rows = results.map((r) => [
     ...scenario.columns.map((c) => String(r.labels[c] ?? '')),
     r.impl,
+    ...(showDriver ? [drivers.get(r.impl) ?? '?'] : []),
     fmt(r.stats.p50),
     r.stats.p99 === null ? '—' : fmt(r.stats.p99),
     fmt(r.stats.mean),
@@ -87,7 +103,7 @@ export function scenarioTable(report: ScenarioReport, counting: boolean): Table 
     ...extra.map((k) => (r.observed[k] === undefined ? '—' : String(r.observed[k]))),
     fmtRatio(r.ratio, r.ratioInterval),
   ]);
-  const textual = new Set([...scenario.columns, 'impl', ...extra.filter((k) => k === 'invariant')]);
+  const textual = new Set([...scenario.columns, 'impl', 'driver', ...extra.filter((k) => k === 'invariant')]);
   return { columns, numeric: columns.map((c) => !textual.has(c)), rows };
 }
 

@@ -215,6 +215,11 @@ export interface ImplementationMeta {
   id: string;
   displayName: string;
   kind: ImplementationKind;
+  /**
+   * npm package of the PostgreSQL driver the library runs on: `pg` (node-postgres) everywhere but postgres.js
+   * (`postgres`), whose rows therefore compare drivers as well as APIs.
+   */
+  driver: 'pg' | 'postgres';
   /** Library name -> installed version (read from its package.json, never typed by hand). */
   libraries: Record<string, string>;
   bulkMethods: readonly BulkMethod[];

@@ -12,6 +12,7 @@ export const meta: ImplementationMeta = {
   id: 'drizzle',
   displayName: 'Drizzle ORM',
   kind: 'orm',
+  driver: 'pg',
   libraries: {
     'drizzle-orm': packageVersion('drizzle-orm', import.meta.url),
     pg: packageVersion('pg', import.meta.url),

@@ -12,6 +12,7 @@ export const meta: ImplementationMeta = {
   id: 'knex',
   displayName: 'Knex',
   kind: 'query-builder',
+  driver: 'pg',
   libraries: {
     knex: packageVersion('knex', import.meta.url),
     pg: packageVersion('pg', import.meta.url),

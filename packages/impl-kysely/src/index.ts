@@ -12,6 +12,7 @@ export const meta: ImplementationMeta = {
   id: 'kysely',
   displayName: 'Kysely',
   kind: 'query-builder',
+  driver: 'pg',
   libraries: {
     kysely: packageVersion('kysely', import.meta.url),
     pg: packageVersion('pg', import.meta.url),

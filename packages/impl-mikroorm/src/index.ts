@@ -20,6 +20,7 @@ export const meta: ImplementationMeta = {
   id: 'mikroorm',
   displayName: 'MikroORM (unit of work)',
   kind: 'orm',
+  driver: 'pg',
   libraries: {
     '@mikro-orm/core': packageVersion('@mikro-orm/core', import.meta.url),
     '@mikro-orm/postgresql': packageVersion('@mikro-orm/postgresql', import.meta.url),

@@ -12,6 +12,7 @@ export const meta: ImplementationMeta = {
   id: 'pg',
   displayName: 'node-postgres (raw SQL)',
   kind: 'raw',
+  driver: 'pg',
   libraries: {
     pg: packageVersion('pg', import.meta.url),
     'pg-copy-streams': packageVersion('pg-copy-streams', import.meta.url),

@@ -12,6 +12,7 @@ export const meta: ImplementationMeta = {
   id: 'postgresjs',
   displayName: 'postgres.js (raw SQL, its own driver — not node-postgres)',
   kind: 'raw',
+  driver: 'postgres',
   libraries: {
     postgres: packageVersion('postgres', import.meta.url),
   },

@@ -17,6 +17,7 @@ export const meta: ImplementationMeta = {
   id: 'prisma',
   displayName: 'Prisma 7 (@prisma/adapter-pg)',
   kind: 'orm',
+  driver: 'pg',
   libraries: {
     prisma: cliVersion,
     '@prisma/client': packageVersion('@prisma/client', import.meta.url),

@@ -13,6 +13,7 @@ export const meta: ImplementationMeta = {
   id: 'sequelize',
   displayName: 'Sequelize 6 (Model.init models)',
   kind: 'orm',
+  driver: 'pg',
   libraries: {
     sequelize: packageVersion('sequelize', import.meta.url),
     pg: packageVersion('pg', import.meta.url),

@@ -14,6 +14,7 @@ export const meta: ImplementationMeta = {
   id: 'typeorm',
   displayName: 'TypeORM (decorated entities)',
   kind: 'orm',
+  driver: 'pg',
   libraries: {
     typeorm: packageVersion('typeorm', import.meta.url),
     pg: packageVersion('pg', import.meta.url),
