@@ -72,12 +72,33 @@ describe('a run at --scale test', () => {
         const [low, high] = r.opsPerSecInterval;
         expect(low).toBeLessThanOrEqual(r.opsPerSec);
         expect(high).toBeGreaterThanOrEqual(r.opsPerSec);
-        // raw pg's own rows carry no ratio to raw pg
-        expect(r.ratioToPg).toBeNull();
-        expect(r.ratioToPgInterval).toBeNull();
+        // raw pg's own rows carry no ratio to raw pg (pgbench's rows do: raw pg ÷ pgbench)
+        if (r.impl === 'pg') {
+          expect(r.ratioToPg).toBeNull();
+          expect(r.ratioToPgInterval).toBeNull();
+        }
         if (r.stats.samples < 100) expect(r.stats.p99).toBeNull();
+        // CPU of every timed round: the harness's always; the server's where the run started it (this run
+        // gets the test server as DATABASE_URL, so n/a)
+        for (const round of r.rounds) {
+          expect(round.cpu.harnessMs).toBeGreaterThan(0);
+          expect(round.cpu.serverMs).toBeNull();
+        }
+        // statements per operation inside the rounds agree with the count phase (the run stops otherwise;
+        // retries under contention are exempt)
+        if (
+          r.counts &&
+          r.statementsPerOpInRounds !== null &&
+          !r.observed.merged &&
+          !['transfer-contention', 'lost-update'].includes(scenario.scenario)
+        )
+          expect(Math.abs(r.statementsPerOpInRounds / r.counts.statementsPerOp - 1)).toBeLessThanOrEqual(
+            0.01,
+          );
       }
     }
+    for (const r of raw.scenarios.find((s: { scenario: string }) => s.scenario === 'bulk-insert').results)
+      expect(typeof r.observed.autovacuums).toBe('number');
     // pooling's longer rounds are what ran: every round's wall time covers its budget
     const scenario = (id: string) => raw.scenarios.find((s: { scenario: string }) => s.scenario === id);
     // (pgbench's rows time themselves: their rounds are sized from the round before, not by tinybench)
@@ -92,7 +113,9 @@ describe('a run at --scale test', () => {
     // raw pg offers named prepared statements, so the statement-mode variants run for it
     const cases = (id: string) => scenario(id).results.map((r: { case: string }) => r.case);
     expect(cases('point-read')).toEqual(['getProduct', 'getProduct prepared']);
-    expect(cases('pooling')).toEqual(expect.arrayContaining(['pool 8', 'pool 8 prepared', 'connect-per-op']));
+    expect(cases('pooling')).toEqual(
+      expect.arrayContaining(['pool 8', 'pool 8 prepared', 'pool 8 staggered', 'connect-per-op']),
+    );
     if ('skipped' in env.pgbench) expect(env.pgbench.skipped).toMatch(/^pgbench /);
     else {
       // pgbench's rows: every pool size in both modes, 5 rounds each, a per-round ratio raw pg ÷ pgbench
@@ -116,6 +139,7 @@ describe('a run at --scale test', () => {
     expect(summary).toContain('![pagination: time per page vs page depth](pagination.svg)');
     expect(summary).toMatch(/\| naive \| pg \| [\d.]+ \|/);
     expect(summary).toMatch(/^pgbench baseline/m);
+    expect(summary).toMatch(/^CPU per timed round \(median of \d+, \d+ ms wall\): harness \d+ ms/m);
     for (const chart of ['pagination', 'pooling', 'bulk-insert', 'n-plus-one']) {
       const svg = readFileSync(join(out, `${chart}.svg`), 'utf8');
       expect(svg.startsWith('<svg')).toBe(true);
