@@ -36,9 +36,9 @@ export interface DatasetInfo {
 }
 
 // Snapshots of what write scenarios change, taken right after seeding (before any write), so a reset can put
-// stock, prices, balances and identity sequences back without re-seeding.
+// names, stock, prices, balances and identity sequences back without re-seeding.
 const SNAPSHOT = `
-  CREATE TABLE IF NOT EXISTS dal_bench_products AS SELECT id, stock, price_cents, version, updated_at FROM products;
+  CREATE TABLE IF NOT EXISTS dal_bench_products AS SELECT id, name, stock, price_cents, version, updated_at FROM products;
   CREATE TABLE IF NOT EXISTS dal_bench_accounts AS SELECT id, balance_cents, version FROM accounts;
   CREATE TABLE IF NOT EXISTS dal_bench_baseline AS SELECT
     (SELECT coalesce(max(id), 0) FROM orders)::int AS max_order_id,
@@ -140,10 +140,11 @@ export class BenchDatabase {
       await client.query('DELETE FROM orders WHERE id > $1', [b.maxOrderId]);
       await client.query('DELETE FROM products WHERE id > $1', [b.maxProductId]);
       await client.query('DELETE FROM customers WHERE id > $1', [b.maxCustomerId]);
-      await client.query(`UPDATE products p SET stock = s.stock, price_cents = s.price_cents, version = s.version,
-          updated_at = s.updated_at FROM dal_bench_products s
-        WHERE p.id = s.id AND (p.stock, p.price_cents, p.version, p.updated_at)
-          IS DISTINCT FROM (s.stock, s.price_cents, s.version, s.updated_at)`);
+      // the upsert scenario renames products too (their sku, the conflict target, stays)
+      await client.query(`UPDATE products p SET name = s.name, stock = s.stock, price_cents = s.price_cents,
+          version = s.version, updated_at = s.updated_at FROM dal_bench_products s
+        WHERE p.id = s.id AND (p.name, p.stock, p.price_cents, p.version, p.updated_at)
+          IS DISTINCT FROM (s.name, s.stock, s.price_cents, s.version, s.updated_at)`);
       await client.query(`UPDATE accounts a SET balance_cents = s.balance_cents, version = s.version
         FROM dal_bench_accounts s
         WHERE a.id = s.id AND (a.balance_cents, a.version) IS DISTINCT FROM (s.balance_cents, s.version)`);
