@@ -1,5 +1,5 @@
 import type { ShopRepository } from '@dal/core';
-import { offersStatementMode, openRepository, STATEMENT_MODES } from '../implementations';
+import { offersStatementMode, openWarmRepository, STATEMENT_MODES } from '../implementations';
 import { pick, random, roundInputs } from '../random';
 
 const SEED = 0x9e7;
@@ -38,7 +38,7 @@ export const pointRead: Scenario = {
             open: async (round) => {
               next = random(SEED + round);
               if (mode === 'prepared')
-                own = await openRepository(impl, ctx.libraryUrl, poolSize, { preparedStatements: true });
+                own = await openWarmRepository(impl, ctx.libraryUrl, poolSize, { preparedStatements: true });
             },
             close: async () => {
               await own?.close();

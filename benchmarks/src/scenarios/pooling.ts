@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Product, ShopRepository } from '@dal/core';
 import pg from 'pg';
 import { BenchmarkError } from '../errors';
-import { offersStatementMode, openRepository, STATEMENT_MODES } from '../implementations';
+import { offersStatementMode, openRepository, openWarmRepository, STATEMENT_MODES } from '../implementations';
 import { findPgbench, PGBENCH_ID, PGBENCH_MODES, pgbenchTask } from '../pgbench';
 import { pick, random, roundInputs } from '../random';
 import { REFERENCE_ID } from '../registry';
@@ -97,7 +97,7 @@ export const pooling: Scenario = {
             return {
               concurrency: CALLERS,
               open: async (round) => {
-                repo = await openRepository(impl, ctx.libraryUrl, size, {
+                repo = await openWarmRepository(impl, ctx.libraryUrl, size, {
                   preparedStatements: mode === 'prepared',
                 });
                 next = random(SEED + round);
@@ -133,7 +133,7 @@ export const pooling: Scenario = {
         return {
           concurrency: CALLERS,
           open: async (round) => {
-            repo = await openRepository(impl, ctx.libraryUrl, STAGGERED_POOL);
+            repo = await openWarmRepository(impl, ctx.libraryUrl, STAGGERED_POOL);
             next = random(SEED + round);
             thinkNext = random(0x7417 + round);
           },
