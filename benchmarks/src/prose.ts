@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compareIntervals, type Interval, ratioVerdict } from './intervals';
+import { PGBENCH_ID } from './pgbench';
 import { fmt, fmtCount } from './report/table';
 import { loadRun, type RunData, type RunResult } from './run-data';
 import { isPoolSizeRow } from './scenario';
@@ -27,8 +28,9 @@ import { isPoolSizeRow } from './scenario';
  *   best|run|mode|i       pooling: the pool size where i has its highest median ops/s with `mode` statements;
  *                         bestops|run|mode|i that ops/s
  *   sha|run               the commit the run measured, 7 characters
- *   pgbench|run|mode      pgbench's tps (simple | prepared)
- *   pgshare|run|s|c|i|mode  the result's median ops/s as a share of pgbench's tps in that mode: `68%`
+ *   pgbench|run|c         pgbench's median ops/s in pooling case c (its -M mode follows the case's statements)
+ *   pgshare|run|c         raw pg's ops/s as a share of pgbench's in pooling case c, per round, with the
+ *                         interval: `45% (41–48%)`
  *   env|run|path          a value of environment.json (dotted path), numbers with thousands separators
  *   wall|run              the run's wall time, `17 min 51 s`
  *   rounds|run            rounds per task in the run; conf|run the coverage of its intervals, `75%`
@@ -110,13 +112,6 @@ export class Figures {
     return ratioText(r.ratioToPg, r.ratioToPgInterval);
   }
 
-  private pgbenchTps(run: string, mode: string): number {
-    const runs = path(this.run(run).environment, 'pgbench.runs') as Array<{ mode: string; tps: number }>;
-    const found = runs?.find((r) => r.mode === mode);
-    if (!found) throw new ProseError(`${RUNS[run]} has no pgbench run in mode '${mode}'`);
-    return found.tps;
-  }
-
   /** The text of one figure. */
   value(key: string): string {
     const [kind, run, ...args] = key.split('|');
@@ -187,9 +182,14 @@ export class Figures {
       case 'sha':
         return String(path(this.run(run).environment, 'git.sha') ?? 'unknown').slice(0, 7);
       case 'pgbench':
-        return num(this.pgbenchTps(run, arg(0)));
-      case 'pgshare':
-        return `${Math.round((100 * at(0).opsPerSec) / this.pgbenchTps(run, arg(3)))}%`;
+        return num(this.result(run, 'pooling', arg(0), PGBENCH_ID).opsPerSec);
+      case 'pgshare': {
+        const r = this.result(run, 'pooling', arg(0), PGBENCH_ID);
+        if (r.ratioToPg === null || !r.ratioToPgInterval)
+          throw new ProseError(`${key}: pgbench row has no ratio`);
+        const pct = (x: number) => Math.round(100 * x);
+        return `${pct(r.ratioToPg)}% (${pct(r.ratioToPgInterval[0])}–${pct(r.ratioToPgInterval[1])}%)`;
+      }
       case 'env': {
         const v = path(this.run(run).environment, arg(0));
         if (v === undefined || v === null || typeof v === 'object') {

@@ -4,6 +4,7 @@ import { postmasterPid } from './cpu';
 import { BenchDatabase, DATA_DIR } from './database';
 import { type Implementation, loadImplementations } from './implementations';
 import { type LatencyProxy, loadedRoundTripSummary, roundTripMs, startLatencyProxy } from './latency-proxy';
+import { asRole, libraryRole } from './library-role';
 import type { RunOptions } from './options';
 import { pgbenchInfo } from './pgbench';
 import { formatDuration, type Progress } from './progress';
@@ -118,15 +119,17 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         ? `dataset ${options.scale}: seeded in ${formatDuration(db.dataset.seedMilliseconds ?? 0)}`
         : `dataset ${options.scale}: reused (fingerprint ${db.dataset.fingerprint})`,
     );
+    const role = await libraryRole(db);
+    if (role.note) progress.note(`statement counts: ${role.note}`);
     if (options.latencyMs > 0) {
       proxy = await startLatencyProxy(db.url, options.latencyMs);
       progress.note(`latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port}`);
     }
     const roundTrip = {
       directMs: await roundTripMs(db.url),
-      librariesMs: proxy ? await roundTripMs(proxy.url) : null,
+      librariesMs: proxy ? await roundTripMs(asRole(proxy.url, role.role)) : null,
     };
-    counter = await StatementCounter.open(server.adminUrl, db.name);
+    counter = await StatementCounter.open(server.adminUrl, db.name, role.role);
     if (!counter) progress.note('statement counts: n/a (the server has no pg_stat_statements)');
 
     const serverPid = server.kind === 'embedded' ? postmasterPid(DATA_DIR) : null;
@@ -136,7 +139,8 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       scale: options.scale,
       profile: options.profile,
       poolSize: options.poolSize,
-      libraryUrl: proxy?.url ?? db.url,
+      // the proxy passes the startup message through: the libraries' role is in the URL they connect with
+      libraryUrl: proxy ? asRole(proxy.url, role.role) : role.url,
       freeConnections: await freeConnections(db.url),
     };
     const setup = {
@@ -171,6 +175,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         libraryUrl: ctx.libraryUrl,
         freeConnections: ctx.freeConnections,
         counting: counter !== null,
+        countedRole: role.role,
         serverPid,
         proxyPid: proxy?.pid ?? null,
       };
@@ -188,7 +193,12 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       databaseUrl: db.url,
       dataDir: server.kind === 'embedded' ? DATA_DIR : null,
       dataset: db.dataset,
-      statementCounting: counter !== null,
+      statementCounting:
+        counter === null
+          ? null
+          : role.own
+            ? `pg_stat_statements, read by the harness from another database; only the statements of role ${role.role}, which every library and pgbench connect as (the harness uses its own role)`
+            : `pg_stat_statements, read by the harness from another database; ${role.note}`,
       overhead,
       roundTrip: { ...roundTrip, loaded },
       startedAt,

@@ -8,6 +8,8 @@ import { type Implementation, openRepository } from './implementations';
 import { balancedOrder, type Interval, medianInterval, ratioInterval, roundOpsPerSec } from './intervals';
 import type { loadedRoundTrip } from './latency-proxy';
 import { measure, type Phase } from './measure';
+import { planFlags } from './plan-shape';
+import { explainStatement, MAX_PLANS_PER_OPERATION, notPlanned, type StatementPlan } from './plans';
 import type { Profile } from './profile';
 import { REFERENCE_ID } from './registry';
 import {
@@ -32,7 +34,20 @@ export interface Counts {
    * The distinct SQL texts the library sent (Parse and simple Query messages on the wire), with how often
    * per operation (a named statement is parsed once per connection); null without the tap.
    */
-  sql?: Array<{ text: string; sentPerOp: number }> | null;
+  sql?: SqlSent[] | null;
+  /** How this operation's plans differ in shape from raw pg's for the same case (plan-shape.ts); absent on pg. */
+  planFlags?: string[];
+}
+
+/** One distinct SQL text an operation sent, and its plan (count phase, plans.ts). */
+export interface SqlSent {
+  text: string;
+  /** Parse and Query messages per operation. */
+  sentPerOp: number;
+  /** Executions (Bind and Query messages) per operation. */
+  executedPerOp?: number;
+  /** null: not a statement EXPLAIN takes, or past MAX_PLANS_PER_OPERATION; absent in runs before plans. */
+  plan?: StatementPlan | null;
 }
 
 export interface CaseResult {
@@ -219,6 +234,13 @@ async function count(setup: RunSetup, plan: Planned): Promise<Map<string, Counts
   }
   try {
     await countTasks(setup, plan, counter, counts);
+    for (const { benchCase, tasks } of plan.cases) {
+      const reference = counts.get(`${benchCase.id}\u0000${REFERENCE_ID}`);
+      for (const { impl } of tasks) {
+        const counted = counts.get(`${benchCase.id}\u0000${impl}`);
+        if (reference && counted && impl !== REFERENCE_ID) counted.planFlags = planFlags(counted, reference);
+      }
+    }
   } finally {
     if (tap) {
       for (const h of shared) await h.close().catch(() => {});
@@ -277,6 +299,16 @@ async function countTasks(
         throw failure(impl, `${plan.scenario.id} ${benchCase.id} (statement count)`, error);
       }
       const wireSql = tap?.distinct() ?? [];
+      setup.progress.task(`${plan.scenario.id} ${benchCase.id}: planning the statements of ${impl}`);
+      const plans: Array<StatementPlan | null> = [];
+      for (const [i, statement] of wireSql.entries()) {
+        // still before the reset: reads see the data the operation saw, writes are rolled back
+        plans.push(
+          i < MAX_PLANS_PER_OPERATION
+            ? await explainStatement(setup.db.pool, statement)
+            : notPlanned(statement),
+        );
+      }
       const queries = new Map<string, { calls: number; rows: number }>();
       for (const part of parts) {
         for (const q of part.queries) {
@@ -293,7 +325,12 @@ async function countTasks(
         queries: all,
         // (a scenario that kept the URL from before the count phase bypasses the tap: the server's texts then)
         sql: wireSql.length
-          ? wireSql.map(({ text, sent }) => ({ text, sentPerOp: sent / (n + callers) }))
+          ? wireSql.map(({ text, sent, executed }, i) => ({
+              text,
+              sentPerOp: sent / (n + callers),
+              executedPerOp: executed / (n + callers),
+              plan: plans[i],
+            }))
           : null,
       });
       if (plan.scenario.writes) await setup.db.reset();

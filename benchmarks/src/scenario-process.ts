@@ -26,6 +26,8 @@ export interface ScenarioJob {
   libraryUrl: string;
   freeConnections: number;
   counting: boolean;
+  /** The role whose statements are counted (library-role.ts). */
+  countedRole: string;
   /** The embedded server's postmaster (its processes' CPU per round), null for an external server. */
   serverPid: number | null;
   /** The latency proxy's process, null without --latency. */
@@ -118,7 +120,7 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
     const impls = await loadImplementations(registry.IMPLEMENTATIONS, job.impls);
     // the parent has seeded (or checked), reset and settled the dataset already
     db = await BenchDatabase.open(job.adminUrl, job.scale, { attach: true });
-    counter = job.counting ? await StatementCounter.open(job.adminUrl, db.name) : null;
+    counter = job.counting ? await StatementCounter.open(job.adminUrl, db.name, job.countedRole) : null;
     if (counter) tap = await startSqlTap(job.libraryUrl);
     if (job.proxyPid !== null) {
       probe = loadedRoundTrip(db.url, job.libraryUrl);

@@ -70,7 +70,8 @@ export interface EnvironmentInput {
   databaseUrl: string;
   dataDir: string | null;
   dataset: DatasetInfo;
-  statementCounting: boolean;
+  /** How statements are counted; null: the server has no pg_stat_statements. */
+  statementCounting: string | null;
   overhead: Stats;
   /** Median SELECT 1 round trip, direct and through the latency proxy (ms). */
   roundTrip: {
@@ -167,9 +168,8 @@ export async function describeEnvironment(input: EnvironmentInput) {
         'each scenario runs in a fresh Node.js process with every implementation of the run, after an untimed warm-up round; the tables written by a write scenario get VACUUM (ANALYZE) and the server a CHECKPOINT before the next one',
       statements:
         "every library's default (node-postgres unnamed statements, parsed and planned on every call); cases labelled 'prepared' open their repository with preparedStatements: true, honoured only by implementations whose meta.preparedStatements says how",
-      statementCounting: input.statementCounting
-        ? 'pg_stat_statements, read by the harness from another database'
-        : 'n/a: the server has no pg_stat_statements in shared_preload_libraries',
+      statementCounting:
+        input.statementCounting ?? 'n/a: the server has no pg_stat_statements in shared_preload_libraries',
     },
     implementations: input.impls.map(({ meta }) => ({
       id: meta.id,

@@ -5,6 +5,7 @@ import { P99_MIN_SAMPLES } from '../stats';
 import { pgbenchComparison } from './baseline';
 import type { Chart } from './charts';
 import type { Environment } from './environment';
+import { paginationPlans, planBlock, planFlagList, planShape } from './plans';
 import { driversOf, fmt, fmtCount, markdownTable, scenarioTable } from './table';
 
 const MAX_SQL = 2_000;
@@ -18,8 +19,9 @@ function sql(query: string): string {
 function sqlSection(results: readonly CaseResult[], impl: string): string {
   const groups = new Map<string, { cases: string[]; result: CaseResult }>();
   for (const r of results.filter((x) => x.impl === impl && x.counts)) {
+    // cases that sent the same SQL with plans of the same shape are shown once
     const key = r.counts!.sql
-      ? r.counts!.sql.map((q) => q.text).join('\u0000')
+      ? r.counts!.sql.map((q) => `${q.text}\u0001${planShape(q.plan)}`).join('\u0000')
       : r.counts!.queries.map((q) => q.query).join('\u0000');
     const group = groups.get(key);
     if (group) group.cases.push(r.case);
@@ -30,13 +32,16 @@ function sqlSection(results: readonly CaseResult[], impl: string): string {
     // the SQL as sent (from the wire); the server's normalised statements where the run had no tap
     const lines = result.counts!.sql
       ? result.counts!.sql.map(
-          (q) => `-- sent ${fmtCount(q.sentPerOp)} time(s) per operation\n${sql(q.text)};`,
+          (q, i) =>
+            `-- statement ${i + 1}: sent ${fmtCount(q.sentPerOp)} time(s)${q.executedPerOp === undefined ? '' : `, executed ${fmtCount(q.executedPerOp)} time(s)`} per operation\n${sql(q.text)};`,
         )
       : result.counts!.queries.map(
           (q) =>
             `-- ${fmtCount(q.callsPerOp)} call(s), ${fmtCount(q.rowsPerOp)} row(s) per operation\n${sql(q.query)};`,
         );
-    return `**${cases.join(', ')}** — ${fmtCount(result.counts!.statementsPerOp)} statement(s) per operation\n\n\`\`\`sql\n${lines.join('\n')}\n\`\`\``;
+    const block = `**${cases.join(', ')}** — ${fmtCount(result.counts!.statementsPerOp)} statement(s) per operation\n\n\`\`\`sql\n${lines.join('\n')}\n\`\`\``;
+    const plans = planBlock(result);
+    return plans ? `${block}\n\n${plans}` : block;
   });
   return `<details><summary>SQL sent by ${impl}</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
 }
@@ -114,6 +119,10 @@ export function summaryMarkdown(
     }
     const comparison = report.scenario.id === 'pooling' ? pgbenchComparison(env.pgbench, reports) : null;
     if (comparison) out.push(comparison);
+    const pagination = paginationPlans(report);
+    if (pagination) out.push(pagination);
+    const flagged = planFlagList(report);
+    if (flagged) out.push(flagged);
     const sections = impls.map((i) => sqlSection(report.results, i.id)).filter(Boolean);
     if (sections.length) out.push(sections.join('\n\n'));
   }

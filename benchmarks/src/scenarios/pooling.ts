@@ -99,6 +99,7 @@ export const pooling: Scenario = {
               open: async (round) => {
                 repo = await openWarmRepository(impl, ctx.libraryUrl, size, {
                   preparedStatements: mode === 'prepared',
+                  connections: () => db.libraryConnections(),
                 });
                 next = random(SEED + round);
               },
@@ -133,7 +134,9 @@ export const pooling: Scenario = {
         return {
           concurrency: CALLERS,
           open: async (round) => {
-            repo = await openWarmRepository(impl, ctx.libraryUrl, STAGGERED_POOL);
+            repo = await openWarmRepository(impl, ctx.libraryUrl, STAGGERED_POOL, {
+              connections: () => db.libraryConnections(),
+            });
             next = random(SEED + round);
             thinkNext = random(0x7417 + round);
           },

@@ -8,3 +8,4 @@ export * from './server';
 export * from './statements';
 export * from './tcp-proxy';
 export * from './url';
+export * from './wire-messages';

@@ -47,13 +47,16 @@ export class StatementCounter {
   private constructor(
     private readonly client: pg.Client,
     private readonly dbid: number,
+    /** The role whose statements are counted; 0: every role's. */
+    private readonly userid: number,
   ) {}
 
   /**
    * A counter for `database`, connected through `adminUrl` (a database on the same server); null when the
-   * server has no pg_stat_statements in shared_preload_libraries.
+   * server has no pg_stat_statements in shared_preload_libraries. With `role`, only that role's statements
+   * are counted, so other sessions on the same database (a harness, a user's own tools) are not.
    */
-  static async open(adminUrl: string, database: string): Promise<StatementCounter | null> {
+  static async open(adminUrl: string, database: string, role?: string): Promise<StatementCounter | null> {
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();
     try {
@@ -70,7 +73,15 @@ export class StatementCounter {
         [database],
       );
       if (!db.rows[0]) throw new Error(`no database ${database}`);
-      return new StatementCounter(client, db.rows[0].oid);
+      let userid = 0;
+      if (role !== undefined) {
+        const found = await client.query<{ oid: number }>('SELECT oid::int AS oid FROM pg_roles WHERE rolname = $1', [
+          role,
+        ]);
+        if (!found.rows[0]) throw new Error(`no role ${role}`);
+        userid = found.rows[0].oid;
+      }
+      return new StatementCounter(client, db.rows[0].oid, userid);
     } catch (error) {
       await client.end().catch(() => {});
       throw error;
@@ -78,14 +89,14 @@ export class StatementCounter {
   }
 
   async reset(): Promise<void> {
-    await this.client.query('SELECT pg_stat_statements_reset(0, $1::oid, 0)', [this.dbid]);
+    await this.client.query('SELECT pg_stat_statements_reset($1::oid, $2::oid, 0)', [this.userid, this.dbid]);
   }
 
   async read(): Promise<StatementCount> {
     const { rows } = await this.client.query<{ query: string; calls: string; rows: string }>(
       `SELECT query, calls, rows FROM pg_stat_statements
-        WHERE dbid = $1 AND query !~* $2 ORDER BY calls DESC, query`,
-      [this.dbid, TRANSACTION_CONTROL],
+        WHERE dbid = $1 AND ($3::oid = 0 OR userid = $3::oid) AND query !~* $2 ORDER BY calls DESC, query`,
+      [this.dbid, TRANSACTION_CONTROL, this.userid],
     );
     const queries = rows.map((r) => ({ query: r.query, calls: Number(r.calls), rows: Number(r.rows) }));
     return {

@@ -1,7 +1,6 @@
 import type { ShopRepository } from '@dal/core';
 import { ValidationError } from '@dal/core';
 import { expect } from 'vitest';
-import { expectDalError } from '../expect-error';
 import { BASE } from '../fixtures';
 import type { Harness } from '../harness';
 
