@@ -123,7 +123,9 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     if (role.note) progress.note(`statement counts: ${role.note}`);
     if (options.latencyMs > 0) {
       proxy = await startLatencyProxy(db.url, options.latencyMs);
-      progress.note(`latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port}`);
+      progress.note(
+        `latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port} (nice ${proxy.priority})`,
+      );
     }
     const roundTrip = {
       directMs: await roundTripMs(db.url),
@@ -200,7 +202,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
             ? `pg_stat_statements, read by the harness from another database; only the statements of role ${role.role}, which every library and pgbench connect as (the harness uses its own role)`
             : `pg_stat_statements, read by the harness from another database; ${role.note}`,
       overhead,
-      roundTrip: { ...roundTrip, loaded },
+      roundTrip: { ...roundTrip, loaded, proxyPriority: proxy?.priority ?? null },
       startedAt,
       git: code,
       pgbench,

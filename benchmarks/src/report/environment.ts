@@ -78,6 +78,8 @@ export interface EnvironmentInput {
     directMs: number;
     librariesMs: number | null;
     loaded?: ReturnType<typeof loadedRoundTripSummary>;
+    /** The latency proxy's nice value (null without --latency). */
+    proxyPriority?: number | null;
   };
   startedAt: Date;
   wallSeconds: number;
@@ -148,6 +150,7 @@ export async function describeEnvironment(input: EnvironmentInput) {
         options.latencyMs > 0
           ? `every library connection goes through a loopback TCP proxy delaying each direction by ${options.latencyMs / 2} ms`
           : 'none (direct connections)',
+      proxyPriority: input.roundTrip.proxyPriority ?? null,
       roundTripMs: {
         direct: input.roundTrip.directMs,
         libraries: input.roundTrip.librariesMs ?? input.roundTrip.directMs,
