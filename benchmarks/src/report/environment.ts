@@ -163,7 +163,9 @@ export async function describeEnvironment(input: EnvironmentInput) {
       wallSeconds: Math.round(input.wallSeconds),
     },
     configuration: {
-      driver: `every implementation runs on node-postgres pg (harness: pg ${packageVersion('pg', import.meta.url)})`,
+      driver: `${input.impls
+        .map(({ meta }) => `${meta.id}: ${meta.driver === 'pg' ? 'node-postgres (pg)' : 'postgres.js'}`)
+        .join(', ')} (harness: pg ${packageVersion('pg', import.meta.url)})`,
       pool: `each repository is created with createRepository({ connectionString, poolSize: ${options.poolSize} }) except in the pooling scenario, which sets its own pool sizes`,
       logging:
         'statement logging off in every library (a contract requirement); server log_statement in settings',
