@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { UsageError } from './errors';
 import { type Interval, medianInterval, ratioInterval, roundOpsPerSec } from './intervals';
 import { REFERENCE_ID } from './registry';
+import type { Counts } from './runner';
 
 /** One result of a finished run, as bench:compare and the prose script read it. */
 export interface RunResult {
@@ -20,7 +21,7 @@ export interface RunResult {
   ratioToPg: number | null;
   ratioToPgInterval: Interval | null;
   stats: { samples: number; mean: number; p50: number; p99: number | null };
-  counts: { statementsPerOp: number; rowsPerOp: number } | null;
+  counts: Pick<Counts, 'statementsPerOp' | 'rowsPerOp' | 'sql'> | null;
   observed: Record<string, number | string>;
 }
 
@@ -53,7 +54,7 @@ interface RawResult {
   concurrency: number;
   stats: { samples: number; mean: number; p50: number; p99: number | null };
   rate: number | null;
-  counts: { statementsPerOp: number; rowsPerOp: number } | null;
+  counts: Pick<Counts, 'statementsPerOp' | 'rowsPerOp' | 'sql'> | null;
   observed?: Record<string, number | string>;
   rounds?: RawRound[];
   roundOpsPerSec?: number[];

@@ -49,27 +49,31 @@ export async function startSqlTap(targetUrl: string): Promise<SqlTap> {
     const statements = new Map<string, { text: string; paramTypes: number[] }>();
     client.on(
       'data',
-      frontendReader({
-        parse({ name, text, paramTypes }) {
-          statements.set(name, { text, paramTypes });
-          if (!TRANSACTION_CONTROL.test(text)) entry(text, paramTypes).sent++;
+      frontendReader(
+        {
+          parse({ name, text, paramTypes }) {
+            statements.set(name, { text, paramTypes });
+            if (!TRANSACTION_CONTROL.test(text)) entry(text, paramTypes).sent++;
+          },
+          bind({ statement, params, binary }) {
+            const parsed = statements.get(statement);
+            if (!parsed || TRANSACTION_CONTROL.test(parsed.text)) return;
+            const sent = entry(parsed.text, parsed.paramTypes);
+            if (sent.executed++ === 0) {
+              sent.params = params;
+              sent.binaryParams = binary;
+            }
+          },
+          query(text) {
+            if (TRANSACTION_CONTROL.test(text)) return;
+            const sent = entry(text, []);
+            sent.sent++;
+            sent.executed++;
+          },
         },
-        bind({ statement, params, binary }) {
-          const parsed = statements.get(statement);
-          if (!parsed || TRANSACTION_CONTROL.test(parsed.text)) return;
-          const sent = entry(parsed.text, parsed.paramTypes);
-          if (sent.executed++ === 0) {
-            sent.params = params;
-            sent.binaryParams = binary;
-          }
-        },
-        query(text) {
-          if (TRANSACTION_CONTROL.test(text)) return;
-          const sent = entry(text, []);
-          sent.sent++;
-          sent.executed++;
-        },
-      }),
+        // the SQL list and plans of this connection stop there; the run goes on (the proxy passes bytes as they are)
+        (error) => process.emitWarning(`SQL tap: ${error instanceof Error ? error.message : String(error)}`),
+      ),
     );
     client.pipe(upstream);
     upstream.pipe(client);

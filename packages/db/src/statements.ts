@@ -75,9 +75,10 @@ export class StatementCounter {
       if (!db.rows[0]) throw new Error(`no database ${database}`);
       let userid = 0;
       if (role !== undefined) {
-        const found = await client.query<{ oid: number }>('SELECT oid::int AS oid FROM pg_roles WHERE rolname = $1', [
-          role,
-        ]);
+        const found = await client.query<{ oid: number }>(
+          'SELECT oid::int AS oid FROM pg_roles WHERE rolname = $1',
+          [role],
+        );
         if (!found.rows[0]) throw new Error(`no role ${role}`);
         userid = found.rows[0].oid;
       }

@@ -32,7 +32,7 @@ const QUERY = 0x51; // 'Q'
 function readParse(message: Buffer): ParseMessage {
   const nameEnd = message.indexOf(0, 5);
   const textEnd = message.indexOf(0, nameEnd + 1);
-  const count = message.readInt16BE(textEnd + 1);
+  const count = message.readUInt16BE(textEnd + 1);
   const paramTypes = Array.from({ length: count }, (_, i) => message.readUInt32BE(textEnd + 3 + 4 * i));
   return {
     name: message.toString('utf8', 5, nameEnd),
@@ -46,10 +46,10 @@ function readBind(message: Buffer): BindMessage {
   const statementEnd = message.indexOf(0, portalEnd + 1);
   const statement = message.toString('utf8', portalEnd + 1, statementEnd);
   let at = statementEnd + 1;
-  const formatCount = message.readInt16BE(at);
-  const formats = Array.from({ length: formatCount }, (_, i) => message.readInt16BE(at + 2 + 2 * i));
+  const formatCount = message.readUInt16BE(at);
+  const formats = Array.from({ length: formatCount }, (_, i) => message.readUInt16BE(at + 2 + 2 * i));
   at += 2 + 2 * formatCount;
-  const count = message.readInt16BE(at);
+  const count = message.readUInt16BE(at);
   at += 2;
   const params: Array<string | null> = [];
   let binary = false;
@@ -72,8 +72,27 @@ function readBind(message: Buffer): BindMessage {
  * Reads the frontend's side of the PostgreSQL protocol as it passes a proxy: the untyped startup messages
  * first, then typed messages (1-byte type, 4-byte length that counts itself), handing Parse, Bind and Query
  * messages to the handlers. Plain connections only (node-postgres does not ask for TLS unless told to).
+ * A message it cannot read ends the reading of that connection (`onError`), never the connection or the
+ * process: the reader only watches a stream that the proxy passes on unchanged.
  */
-export function frontendReader(handlers: FrontendHandlers): (chunk: Buffer) => void {
+export function frontendReader(
+  handlers: FrontendHandlers,
+  onError: (error: unknown) => void = () => {},
+): (chunk: Buffer) => void {
+  let failed = false;
+  const read = reader(handlers);
+  return (chunk) => {
+    if (failed) return;
+    try {
+      read(chunk);
+    } catch (error) {
+      failed = true;
+      onError(error);
+    }
+  };
+}
+
+function reader(handlers: FrontendHandlers): (chunk: Buffer) => void {
   let buffer: Buffer = Buffer.alloc(0);
   let started = false;
   return (chunk) => {

@@ -71,6 +71,26 @@ describe('frontendReader', () => {
     }
   });
 
+  it('reads counts as unsigned: a Bind of 40,000 parameters (a 10,000-row multi-row insert)', () => {
+    const values = Array.from({ length: 40_000 }, (_, i) => Buffer.from(String(i)));
+    const { binds } = read(Buffer.concat([startup(), bind('', [], values)]), 4096);
+    expect(binds).toHaveLength(1);
+    expect(binds[0]!.params).toHaveLength(40_000);
+    expect(binds[0]!.params[39_999]).toBe('39999');
+  });
+
+  it('stops reading, without throwing, at a message it cannot read', () => {
+    const errors: unknown[] = [];
+    const queries: string[] = [];
+    const reader = frontendReader({ bind: () => {}, query: (q) => queries.push(q) }, (e) => errors.push(e));
+    // a Bind whose parameter count promises more than the message holds
+    const broken = typed('B', Buffer.concat([cstring(''), cstring(''), int16(0), int16(3)]));
+    expect(() => reader(Buffer.concat([startup(), broken, typed('Q', cstring('SELECT 1'))]))).not.toThrow();
+    expect(errors).toHaveLength(1);
+    reader(typed('Q', cstring('SELECT 2')));
+    expect(queries).toEqual([]);
+  });
+
   it('skips an SSL request before the startup message', () => {
     const ssl = Buffer.concat([int32(8), int32(80877103)]);
     expect(read(Buffer.concat([ssl, stream]), 5).queries).toEqual(["SELECT 'x'"]);
