@@ -1,6 +1,6 @@
 import { cpuSummary } from '../cpu';
 import type { Implementation } from '../implementations';
-import type { CaseResult, ScenarioReport } from '../runner';
+import type { CaseResult, Counts, ScenarioReport } from '../runner';
 import { P99_MIN_SAMPLES } from '../stats';
 import { pgbenchComparison } from './baseline';
 import type { Chart } from './charts';
@@ -13,6 +13,16 @@ const MAX_SQL = 2_000;
 function sql(query: string): string {
   const text = query.replace(/\s+/g, ' ').trim();
   return text.length > MAX_SQL ? `${text.slice(0, MAX_SQL)} … (${text.length} characters)` : text;
+}
+
+/**
+ * The first MAX_LISTED distinct statements of an operation: a library that writes the values into the SQL text
+ * (MikroORM, Sequelize) sends a distinct text per value, and listing every one made summary.md a megabyte; raw.json
+ * keeps them all.
+ */
+const MAX_LISTED = 12;
+function listed(sql: NonNullable<Counts['sql']>): Array<NonNullable<Counts['sql']>[number] | { more: number }> {
+  return sql.length > MAX_LISTED ? [...sql.slice(0, MAX_LISTED), { more: sql.length - MAX_LISTED }] : sql;
 }
 
 /** The distinct SQL an implementation sent, cases with the same statements shown once. */
@@ -31,9 +41,10 @@ function sqlSection(results: readonly CaseResult[], impl: string): string {
   const parts = [...groups.values()].map(({ cases, result }) => {
     // the SQL as sent (from the wire); the server's normalised statements where the run had no tap
     const lines = result.counts!.sql
-      ? result.counts!.sql.map(
-          (q, i) =>
-            `-- statement ${i + 1}: sent ${fmtCount(q.sentPerOp)} time(s)${q.executedPerOp === undefined ? '' : `, executed ${fmtCount(q.executedPerOp)} time(s)`} per operation\n${sql(q.text)};`,
+      ? listed(result.counts!.sql).map((q, i) =>
+          'more' in q
+            ? `-- … and ${q.more} more distinct statements (values written into the SQL text; all in raw.json)`
+            : `-- statement ${i + 1}: sent ${fmtCount(q.sentPerOp)} time(s)${q.executedPerOp === undefined ? '' : `, executed ${fmtCount(q.executedPerOp)} time(s)`} per operation\n${sql(q.text)};`,
         )
       : result.counts!.queries.map(
           (q) =>
