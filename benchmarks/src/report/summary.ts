@@ -21,7 +21,9 @@ function sql(query: string): string {
  * keeps them all.
  */
 const MAX_LISTED = 12;
-function listed(sql: NonNullable<Counts['sql']>): Array<NonNullable<Counts['sql']>[number] | { more: number }> {
+function listed(
+  sql: NonNullable<Counts['sql']>,
+): Array<NonNullable<Counts['sql']>[number] | { more: number }> {
   return sql.length > MAX_LISTED ? [...sql.slice(0, MAX_LISTED), { more: sql.length - MAX_LISTED }] : sql;
 }
 
