@@ -34,20 +34,27 @@ async function roundTrips(socket: Socket, n: number): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
+/**
+ * The best of three batches' median round trip: one batch can meet a loaded machine (a 20 ms proxy read 51 ms
+ * while CI's end-to-end bench and another package's suite shared the 2 cores). Every round trip of every batch
+ * must take at least `floorMs`: the proxy never delivers earlier than asked.
+ */
+async function bestMedian(socket: Socket, perBatch: number, floorMs: number): Promise<number> {
+  const medians: number[] = [];
+  for (let batch = 0; batch < 3; batch++) {
+    const times = await roundTrips(socket, perBatch);
+    expect(times[0]).toBeGreaterThanOrEqual(floorMs);
+    medians.push(times[Math.floor(perBatch / 2)]!);
+  }
+  return Math.min(...medians);
+}
+
 describe('latency proxy', () => {
   it('adds the requested round-trip time, half each way', async () => {
     const proxy = await startLatencyProxy(`postgres://u:p@127.0.0.1:${port}/db`, 20);
     const socket = await connect(proxy.url);
     try {
-      // the best of three medians of 10 (one batch read 51 ms while CI's end-to-end bench and another
-      // package's suite shared the 2 cores); never faster than asked in any batch
-      const medians: number[] = [];
-      for (let batch = 0; batch < 3; batch++) {
-        const times = await roundTrips(socket, 10);
-        expect(times[0]).toBeGreaterThanOrEqual(19.5);
-        medians.push(times[5]!);
-      }
-      expect(Math.min(...medians)).toBeLessThan(35);
+      expect(await bestMedian(socket, 10, 19.5)).toBeLessThan(35);
     } finally {
       socket.destroy();
       await proxy.close();
@@ -58,17 +65,10 @@ describe('latency proxy', () => {
     const proxy = await startLatencyProxy(`postgres://127.0.0.1:${port}/db`, 1);
     const socket = await connect(proxy.url);
     try {
-      // the best of three medians; never faster than asked in any batch. Since the proxy moved into a child
-      // process its added round trip is 1.45 ms idle and 2.37–2.45 ms while the end-to-end bench runs beside
-      // this file on 2 cores: within 3 ms here. The ±15% precision the harness reports per round
-      // (environment.json loadedAddedByScenario) is an open point of issue 14, not settled by this bound.
-      const medians: number[] = [];
-      for (let batch = 0; batch < 3; batch++) {
-        const times = await roundTrips(socket, 50);
-        expect(times[0]).toBeGreaterThanOrEqual(0.95);
-        medians.push(times[25]!);
-      }
-      expect(Math.min(...medians)).toBeLessThan(3);
+      // since the proxy moved into a child process its added round trip is 1.45 ms idle and 2.37–2.45 ms while
+      // the end-to-end bench runs beside this file on 2 cores: within 3 ms here. The ±15% precision the
+      // harness reports per round (environment.json loadedAddedByScenario) is an open point of issue 14
+      expect(await bestMedian(socket, 50, 0.95)).toBeLessThan(3);
     } finally {
       socket.destroy();
       await proxy.close();
