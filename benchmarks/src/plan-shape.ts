@@ -1,4 +1,4 @@
-import { type PlanNode, rowsRead, type StatementPlan } from './plans';
+import { type PlanNode, perOperation, rowsRead, type StatementPlan } from './plans';
 import type { Counts } from './runner';
 
 const INDEX_SCANS = new Set(['Index Scan', 'Index Only Scan', 'Bitmap Heap Scan', 'Bitmap Index Scan']);
@@ -22,10 +22,7 @@ function shapeOf(counts: Counts): Shape | null {
   if (planned.length === 0) return null;
   const nodes = planned.flatMap((s) => s.plan?.nodes ?? []);
   const complete = planned.every((s) => !s.plan || s.plan.analyzed) && planned.some((s) => s.plan);
-  const total = (of: (nodes: PlanNode[]) => number) =>
-    complete
-      ? planned.reduce((sum, s) => sum + (s.plan ? of(s.plan.nodes) * (s.executedPerOp ?? 1) : 0), 0)
-      : null;
+  const total = (of: (nodes: PlanNode[]) => number) => (complete ? perOperation(planned, of) : null);
   return {
     nodes,
     rowsRead: total(rowsRead),

@@ -90,6 +90,14 @@ export function notPlanned(statement: SentStatement): StatementPlan | null {
   };
 }
 
+/** A per-statement plan figure summed over an operation's statements, each weighted by its executions per operation. */
+export function perOperation(
+  sql: ReadonlyArray<{ plan?: StatementPlan | null; executedPerOp?: number }>,
+  of: (nodes: PlanNode[]) => number,
+): number {
+  return sql.reduce((sum, s) => sum + (s.plan ? of(s.plan.nodes) * (s.executedPerOp ?? 1) : 0), 0);
+}
+
 /**
  * The plan of a statement as the library sent it: the same text, prepared with the parameter types its Parse
  * gave, executed with the values of its first execution, inside a transaction that is rolled back (writes

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compareIntervals, type Interval, ratioVerdict } from './intervals';
 import { PGBENCH_ID } from './pgbench';
-import { rowsRead } from './plans';
+import { perOperation, rowsRead } from './plans';
 import { fmt, fmtCount } from './report/table';
 import { loadRun, type RunData, type RunResult } from './run-data';
 import { isPoolSizeRow } from './scenario';
@@ -34,7 +34,6 @@ import { isPoolSizeRow } from './scenario';
  *   pgbench|run|c         pgbench's median ops/s in pooling case c (its -M mode follows the case's statements)
  *   pgshare|run|c         raw pg's ops/s as a share of pgbench's in pooling case c, per round, with the
  *                         interval: `45% (41–48%)`
- *   pgsharebest|run|mode  the same at raw pg's best pool size with `mode` statements: `45% (41–48%) at pool 8`
  *   env|run|path          a value of environment.json (dotted path), numbers with thousands separators
  *   wall|run              the run's wall time, `17 min 51 s`
  *   rounds|run            rounds per task in the run; conf|run the coverage of its intervals, `75%`
@@ -154,9 +153,7 @@ export class Figures {
       case 'planread': {
         const sql = at(0).counts?.sql ?? [];
         if (!sql.some((q) => q.plan?.analyzed)) throw new ProseError(`${key}: no analysed plan`);
-        return num(
-          sql.reduce((sum, q) => sum + (q.plan ? rowsRead(q.plan.nodes) * (q.executedPerOp ?? 1) : 0), 0),
-        );
+        return num(perOperation(sql, rowsRead));
       }
       case 'observed': {
         const v = at(0).observed[arg(3)];
@@ -194,11 +191,6 @@ export class Figures {
         return String(path(this.run(run).environment, 'git.sha') ?? 'unknown').slice(0, 7);
       case 'pgbench':
         return num(this.result(run, 'pooling', arg(0), PGBENCH_ID).opsPerSec);
-      case 'pgsharebest': {
-        const pool = this.value(`best|${run}|${arg(0)}|pg`);
-        const kase = `pool ${pool}${arg(0) === 'prepared' ? ' prepared' : ''}`;
-        return `${this.value(`pgshare|${run}|${kase}`)} at pool ${pool}`;
-      }
       case 'pgshare': {
         const r = this.result(run, 'pooling', arg(0), PGBENCH_ID);
         if (r.ratioToPg === null || !r.ratioToPgInterval)
