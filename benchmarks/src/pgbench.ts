@@ -50,7 +50,7 @@ export function pgbenchInfo(): PgbenchInfo {
   return {
     ...found,
     script: PGBENCH_SCRIPT,
-    how: "pgbench -n -f <script> -M extended|prepared -c <pool size> -j 2 -t <transactions per client> -D products=<n> --random-seed=<per round> -l, on the benchmark database through the libraries' route; one run per pool size, mode and round, interleaved with the libraries; transactions per client sized from the previous round so a run lasts about a round; ops/s = pgbench's tps without connection time; latency samples from its transaction log",
+    how: `pgbench -n -f <script> -M extended|prepared -c <pool size> -j 2 -t <transactions per client> -D products=<n> --random-seed=<per round> -l, on the benchmark database through the libraries' route; one run per pool size, mode and round, interleaved with the libraries; transactions per client sized from the previous round so a run lasts about a round; ops/s and latency samples from its transaction log, over the window in which every client had run its first ${WARMUP_TRANSACTIONS} transactions (left out: a new backend's first statements are cold) and none had finished`,
   };
 }
 
@@ -63,6 +63,50 @@ function connection(url: string): { args: string[]; env: NodeJS.ProcessEnv } {
   const env: NodeJS.ProcessEnv = { ...process.env, PGAPPNAME: 'dal-bench-pgbench' };
   if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
   return { args, env };
+}
+
+/**
+ * Each pgbench client's first transactions, left out of its figures: a new backend's first statements load
+ * the catalog caches and (-M prepared) prepare, 3–5 ms where a warm one takes 0.05–0.1 ms. With the few
+ * transactions per client a round allows, pgbench's own tps (which leaves out only the connection time) was
+ * dominated by them: 8 clients × 12 transactions read as a seventh of the warm rate.
+ */
+export const WARMUP_TRANSACTIONS = 10;
+
+class TooShort extends Error {}
+
+/**
+ * The steady part of one pgbench run, from its transaction log (`client transaction latency_us script
+ * epoch_s epoch_us ...`, one line per transaction, stamped at its end): the window from the moment the last
+ * client finished its warm-up transactions to the moment the first client finished all of them, so every
+ * client is warm and busy throughout; ops/s is the transactions that ended in that window over its length,
+ * the latency samples are theirs.
+ */
+export function steadyState(lines: readonly string[], warmup: number): Phase {
+  const byClient = new Map<string, Array<{ end: number; latencyMs: number }>>();
+  for (const line of lines) {
+    const [client, , latency, , seconds, micros] = line.trim().split(/\s+/);
+    const end = Number(seconds) * 1e6 + Number(micros);
+    if (!line.trim() || !Number.isFinite(end) || !Number.isFinite(Number(latency))) continue;
+    (byClient.get(client!) ?? byClient.set(client!, []).get(client!))!.push({
+      end,
+      latencyMs: Number(latency) / 1000,
+    });
+  }
+  const clients = [...byClient.values()].map((t) => t.sort((a, b) => a.end - b.end));
+  if (clients.length === 0 || clients.some((t) => t.length <= warmup))
+    throw new Error(`pgbench's transaction log has no transactions past each client's first ${warmup}`);
+  const from = Math.max(...clients.map((t) => t[warmup - 1]!.end));
+  const to = Math.min(...clients.map((t) => t[t.length - 1]!.end));
+  const inside = clients.flat().filter((t) => t.end > from && t.end <= to);
+  if (to <= from || inside.length === 0)
+    throw new TooShort('pgbench ran too briefly for a window in which every client was warm and busy');
+  return {
+    samples: inside.map((t) => t.latencyMs),
+    wallMs: (to - from) / 1000,
+    completed: inside.length,
+    total: clients.reduce((n, t) => n + t.length, 0),
+  };
 }
 
 /** The numbers of one pgbench run's output. */
@@ -88,7 +132,7 @@ export function pgbenchTask(options: {
   products: number;
 }) {
   const { args, env } = connection(options.url);
-  let perClient = 20;
+  let perClient = 10 * WARMUP_TRANSACTIONS;
   const once = async (round: number, transactions: number): Promise<Phase> => {
     const dir = mkdtempSync(join(tmpdir(), 'dal-pgbench-'));
     try {
@@ -113,17 +157,12 @@ export function pgbenchTask(options: {
         `--log-prefix=${join(dir, 'log')}`,
       ];
       const { stdout } = await run(options.path, [...flags, ...args], { env, cwd: dir });
-      const { tps, processed, failed } = parsePgbench(stdout);
+      const { failed } = parsePgbench(stdout);
       if (failed > 0) throw new Error(`pgbench: ${failed} failed transactions`);
-      // the transaction log: client, transaction, latency (µs), script, epoch s, µs
-      const samples: number[] = [];
-      for (const file of readdirSync(dir).filter((f) => f.startsWith('log'))) {
-        for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
-          const latency = Number(line.split(' ')[2]);
-          if (line && Number.isFinite(latency)) samples.push(latency / 1000);
-        }
-      }
-      return { samples, wallMs: (processed / tps) * 1000, completed: processed, total: processed };
+      const lines = readdirSync(dir)
+        .filter((f) => f.startsWith('log'))
+        .flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n'));
+      return steadyState(lines, WARMUP_TRANSACTIONS);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -131,9 +170,21 @@ export function pgbenchTask(options: {
   return {
     /** One round: sized from the last round's rate so it lasts about `timeMs`. */
     async phase(round: number, timeMs: number): Promise<Phase> {
-      const phase = await once(round, perClient);
+      let phase: Phase | undefined;
+      // a run too short for every client to be warm and busy at once (one thread's clients can finish before
+      // the other's have connected) is run again, longer
+      for (let attempt = 0; !phase; attempt++) {
+        try {
+          phase = await once(round, perClient);
+        } catch (error) {
+          if (!(error instanceof TooShort) || attempt === 3) throw error;
+          perClient *= 4;
+        }
+      }
       const rate = phase.completed / (phase.wallMs / 1000);
-      perClient = Math.max(5, Math.round((rate * timeMs) / 1000 / options.clients));
+      perClient =
+        WARMUP_TRANSACTIONS +
+        Math.max(WARMUP_TRANSACTIONS, Math.round((rate * timeMs) / 1000 / options.clients));
       return phase;
     },
   };

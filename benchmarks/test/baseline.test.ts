@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { PGBENCH_SCRIPT, type PgbenchInfo, parsePgbench } from '../src/pgbench';
+import { PGBENCH_SCRIPT, type PgbenchInfo, parsePgbench, steadyState } from '../src/pgbench';
 import { pgbenchComparison } from '../src/report/baseline';
 import type { ScenarioReport } from '../src/runner';
 
@@ -66,4 +66,25 @@ test('a skipped baseline, or no pooling', () => {
   );
   expect(pgbenchComparison(null, [pooling])).toBeNull();
   expect(pgbenchComparison(info, [])).toBeNull();
+});
+
+test("pgbench's steady window: each client's cold first transactions and the ragged end are left out", () => {
+  // `client transaction latency_us script epoch_s epoch_us`: client 0 ends at 5.000–5.400 ms past 100 s, client 1
+  // at 5.150–5.550; each one's first transaction is cold (5 ms)
+  const line = (client: number, n: number, latencyUs: number, endUs: number) =>
+    `${client} ${n} ${latencyUs} 0 100 ${endUs}`;
+  const log = [0, 1].flatMap((client) =>
+    [0, 1, 2, 3, 4].map((n) => line(client, n, n === 0 ? 5000 : 100, 5000 + client * 150 + n * 100)),
+  );
+  // from client 1's first end (5150) to client 0's last (5400): 5200, 5300, 5400 and 5250, 5350
+  expect(steadyState([...log, ''], 1)).toEqual({
+    samples: [0.1, 0.1, 0.1, 0.1, 0.1],
+    wallMs: 0.25,
+    completed: 5,
+    total: 10,
+  });
+  expect(() => steadyState(log, 5)).toThrow(/no transactions past each client's first 5/);
+  // client 1 starts after client 0 has finished: no moment when both were busy
+  const apart = [0, 1].flatMap((client) => [0, 1].map((n) => line(client, n, 100, client * 1000 + n * 100)));
+  expect(() => steadyState(apart, 1)).toThrow(/too briefly/);
 });
