@@ -15,6 +15,10 @@ export interface LatencyProxy {
   pid: number;
   /** Its scheduling priority (nice value): PROXY_PRIORITY where it could be raised, else 0. */
   priority: number;
+  /** The delay each direction gets now (ms): half the round trip asked for until calibrateProxy changes it. */
+  oneWayMs: number;
+  /** Sets the delay of each direction (ms), for chunks read from then on. */
+  setOneWayDelay(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,7 +43,7 @@ interface Pipe {
  * spinning), returning to the event loop between slices so the sockets are read on time. Chunks of one pipe
  * leave in arrival order.
  */
-function delayer(delayMs: number) {
+function delayer(delay: { ms: number }) {
   const pipes = new Set<Pipe>();
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   let scheduled = false;
@@ -67,7 +71,7 @@ function delayer(delayMs: number) {
   return (from: import('node:net').Socket, to: import('node:net').Socket) => {
     const pipe: Pipe = { queue: [], to, ended: false };
     from.on('data', (chunk: Buffer) => {
-      pipe.queue.push({ due: performance.now() + delayMs, chunk });
+      pipe.queue.push({ due: performance.now() + delay.ms, chunk });
       pipes.add(pipe);
       if (!scheduled) {
         scheduled = true;
@@ -115,18 +119,28 @@ export function startLatencyProxy(targetUrl: string, rttMs: number): Promise<Lat
       const url = new URL(targetUrl);
       url.hostname = '127.0.0.1';
       url.port = String(message.port);
-      resolve({
+      const proxy: LatencyProxy = {
         url: url.toString(),
         port: message.port,
         pid: child.pid!,
         priority,
+        oneWayMs: rttMs / 2,
+        setOneWayDelay: (ms) =>
+          new Promise<void>((done, fail) => {
+            child.once('message', () => {
+              proxy.oneWayMs = ms;
+              done();
+            });
+            child.send({ oneWayMs: ms }, (error) => error && fail(error));
+          }),
         close: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
             child.kill('SIGTERM');
           }),
-      });
+      };
+      resolve(proxy);
     });
     child.send({ targetUrl, rttMs });
   });
@@ -136,10 +150,17 @@ if (process.send && process.env.DAL_LATENCY_PROXY && process.argv[1] === SELF) {
   process.on('disconnect', () => process.exit(0));
   process.on('SIGINT', () => {}); // the parent stops it (Ctrl-C reaches the whole group)
   process.once('message', ({ targetUrl, rttMs }: { targetUrl: string; rttMs: number }) => {
+    const delay = { ms: rttMs / 2 };
+    // later messages set the delay (calibrateProxy) and are acknowledged
+    process.on('message', (message: { oneWayMs?: number }) => {
+      if (typeof message.oneWayMs !== 'number') return;
+      delay.ms = message.oneWayMs;
+      process.send!({ oneWayMs: delay.ms });
+    });
     startTcpProxy(
       targetUrl,
       (() => {
-        const pipe = delayer(rttMs / 2);
+        const pipe = delayer(delay);
         return (client, upstream) => {
           pipe(client, upstream);
           pipe(upstream, client);
@@ -150,6 +171,41 @@ if (process.send && process.env.DAL_LATENCY_PROXY && process.argv[1] === SELF) {
       (error: Error) => process.send!({ error: error.message }, () => process.exit(1)),
     );
   });
+}
+
+/** What calibrateProxy found: the one-way delay it set and the round trip the proxy then added (ms). */
+export interface ProxyCalibration {
+  requestedMs: number;
+  /** The proxy's own cost per round trip at zero delay, as first measured (its two hops, its scheduling). */
+  overheadMs: number;
+  oneWayMs: number;
+  addedMs: number;
+  steps: number;
+}
+
+/**
+ * Sets the proxy's one-way delay so that the round trip it adds, hops and scheduling included, is the
+ * `rttMs` asked for: the proxy's own two hops and wake-ups cost about 0.6 ms per round trip on the 2-core
+ * reference machine (1 ms asked measured 1.68 ms idle and 1.67 ms under pooling's load), so half the asked
+ * round trip each way overshoots. `measureAdded` returns the round trip added now (proxied − direct medians);
+ * at most 5 corrections, stopping within 5%.
+ */
+export async function calibrateProxy(
+  proxy: Pick<LatencyProxy, 'oneWayMs' | 'setOneWayDelay'>,
+  rttMs: number,
+  measureAdded: () => Promise<number>,
+): Promise<ProxyCalibration> {
+  let added = await measureAdded();
+  const overheadMs = Math.max(0, added - 2 * proxy.oneWayMs);
+  let steps = 0;
+  while (steps < 5 && Math.abs(added - rttMs) > 0.05 * rttMs) {
+    steps++;
+    const next = Math.min(rttMs / 2, Math.max(0, proxy.oneWayMs + (rttMs - added) / 2));
+    if (next === proxy.oneWayMs) break;
+    await proxy.setOneWayDelay(next);
+    added = await measureAdded();
+  }
+  return { requestedMs: rttMs, overheadMs, oneWayMs: proxy.oneWayMs, addedMs: added, steps };
 }
 
 /** Median time of `SELECT 1` on one connection to `url` (ms): what a round trip costs there. */

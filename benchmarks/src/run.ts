@@ -3,7 +3,14 @@ import pg from 'pg';
 import { postmasterPid } from './cpu';
 import { BenchDatabase, DATA_DIR } from './database';
 import { type Implementation, loadImplementations } from './implementations';
-import { type LatencyProxy, loadedRoundTripSummary, roundTripMs, startLatencyProxy } from './latency-proxy';
+import {
+  calibrateProxy,
+  type LatencyProxy,
+  loadedRoundTripSummary,
+  type ProxyCalibration,
+  roundTripMs,
+  startLatencyProxy,
+} from './latency-proxy';
 import { asRole, libraryRole } from './library-role';
 import type { RunOptions } from './options';
 import { pgbenchInfo } from './pgbench';
@@ -97,6 +104,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
   let server: PostgresServer | undefined;
   let db: BenchDatabase | undefined;
   let proxy: LatencyProxy | undefined;
+  let calibration: ProxyCalibration | null = null;
   let counter: StatementCounter | null = null;
   try {
     server = await startServer({ dataDir: DATA_DIR });
@@ -123,8 +131,14 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     if (role.note) progress.note(`statement counts: ${role.note}`);
     if (options.latencyMs > 0) {
       proxy = await startLatencyProxy(db.url, options.latencyMs);
+      const [through, direct] = [proxy.url, db.url];
+      calibration = await calibrateProxy(
+        proxy,
+        options.latencyMs,
+        async () => (await roundTripMs(through)) - (await roundTripMs(direct)),
+      );
       progress.note(
-        `latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port} (nice ${proxy.priority})`,
+        `latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port} (nice ${proxy.priority}): ${calibration.oneWayMs.toFixed(3)} ms each way, as its own hops cost ${calibration.overheadMs.toFixed(2)} ms; measured idle +${calibration.addedMs.toFixed(2)} ms`,
       );
     }
     const roundTrip = {
@@ -181,9 +195,16 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         serverPid,
         proxyPid: proxy?.pid ?? null,
       };
-      const results = await runScenarioProcess(job, progress, signal);
+      const scenarioBegan = performance.now();
+      const { results, seconds } = await runScenarioProcess(job, progress, signal);
       if (plan.scenario.writes) await db.settle();
-      reports.push({ scenario: plan.scenario, cases: plan.cases.map((c) => c.benchCase), results });
+      const total = (performance.now() - scenarioBegan) / 1000;
+      reports.push({
+        scenario: plan.scenario,
+        cases: plan.cases.map((c) => c.benchCase),
+        results,
+        ...(seconds ? { seconds: { ...seconds, total } } : {}),
+      });
     }
     progress.stop();
 
@@ -202,11 +223,14 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
             ? `pg_stat_statements, read by the harness from another database; only the statements of role ${role.role}, which every library and pgbench connect as (the harness uses its own role)`
             : `pg_stat_statements, read by the harness from another database; ${role.note}`,
       overhead,
-      roundTrip: { ...roundTrip, loaded, proxyPriority: proxy?.priority ?? null },
+      roundTrip: { ...roundTrip, loaded, proxyPriority: proxy?.priority ?? null, calibration },
       startedAt,
       git: code,
       pgbench,
       wallSeconds: (performance.now() - began) / 1000,
+      scenarioSeconds: Object.fromEntries(
+        reports.flatMap((r) => (r.seconds ? [[r.scenario.id, r.seconds]] : [])),
+      ),
     });
     const charts = await renderCharts(reports);
     const files: Record<string, string> = {

@@ -85,6 +85,23 @@ export interface ScenarioReport {
   scenario: Scenario;
   cases: BenchCase[];
   results: CaseResult[];
+  /** Where the scenario's wall time went (seconds), so the cost of what is not timed is on record. */
+  seconds?: ScenarioSeconds;
+}
+
+/** A scenario's wall time by part (s): `timed` is the sum of the timed rounds' measured parts. */
+export interface ScenarioSeconds {
+  /** The whole scenario, from the parent's side: its process' start-up and the settling after it included. */
+  total: number;
+  verify: number;
+  /** The count phase: statements, rows and plans. */
+  count: number;
+  /** The warm-up round. */
+  warmUp: number;
+  /** The timed rounds, with their opening, closing, resets and round warm-ups. */
+  rounds: number;
+  /** Inside the timed rounds: the measured parts only. */
+  timed: number;
 }
 
 export interface RunSetup {
@@ -373,7 +390,12 @@ export const STATEMENTS_TOLERANCE = 0.01;
 /** A result whose calls were merged (see mergedCalls). */
 export const isMerged = (r: { observed: Record<string, number | string> }) => r.observed.merged !== undefined;
 
-async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>): Promise<CaseResult[]> {
+async function time(
+  setup: RunSetup,
+  plan: Planned,
+  counts: Map<string, Counts>,
+  seconds: { warmUp: number; rounds: number },
+): Promise<CaseResult[]> {
   const { scenario } = plan;
   const { profile } = setup;
   const phases = new Map<string, Phase[]>();
@@ -394,6 +416,7 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
   // warm-up call of their own (one call of it lasts longer than a whole round of the others).
   const warmed: Profile = { ...timed, warmupTime: 0, warmupIterations: 0 };
   for (let round = 0; round <= profile.rounds; round++) {
+    const roundBegan = performance.now();
     for (const [caseIndex, { benchCase, tasks }] of plan.cases.entries()) {
       // the warm-up round runs in round 1's order
       for (const { impl, spec } of balancedOrder(tasks, Math.max(1, round), profile.orderSeed, caseIndex)) {
@@ -448,6 +471,7 @@ async function time(setup: RunSetup, plan: Planned, counts: Map<string, Counts>)
         setup.progress.advance(roundUnits(scenario, profile));
       }
     }
+    seconds[round === 0 ? 'warmUp' : 'rounds'] += (performance.now() - roundBegan) / 1000;
   }
   const results: CaseResult[] = [];
   for (const { benchCase, tasks } of plan.cases) {
@@ -501,11 +525,23 @@ export async function runScenarios(setup: RunSetup, plans: Planned[]): Promise<S
   for (const plan of plans) {
     const shared = plan.scenario.ownRepositories ? [] : [...plan.handles.values()];
     try {
+      const began = performance.now();
       for (const h of shared) await h.open();
       await verify(setup, plan);
+      const verified = performance.now();
       const counts = await count(setup, plan);
-      const results = await time(setup, plan, counts);
-      reports.push({ scenario: plan.scenario, cases: plan.cases.map((c) => c.benchCase), results });
+      const counted = performance.now();
+      const parts = { warmUp: 0, rounds: 0 };
+      const results = await time(setup, plan, counts, parts);
+      const timed = results.reduce((s, r) => s + r.rounds.reduce((t, p) => t + p.wallMs, 0), 0) / 1000;
+      const seconds: ScenarioSeconds = {
+        total: (performance.now() - began) / 1000,
+        verify: (verified - began) / 1000,
+        count: (counted - verified) / 1000,
+        ...parts,
+        timed,
+      };
+      reports.push({ scenario: plan.scenario, cases: plan.cases.map((c) => c.benchCase), results, seconds });
     } finally {
       for (const h of shared) await h.close().catch(() => {});
     }

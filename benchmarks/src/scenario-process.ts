@@ -7,7 +7,7 @@ import { loadImplementations } from './implementations';
 import { loadedRoundTrip } from './latency-proxy';
 import type { Profile } from './profile';
 import type { RegisteredImplementation } from './registry';
-import { type CaseResult, planScenarios, type RunSetup, runScenarios } from './runner';
+import { type CaseResult, planScenarios, type RunSetup, runScenarios, type ScenarioSeconds } from './runner';
 import type { ScenarioContext } from './scenario';
 import { SCENARIOS } from './scenarios';
 import type { ScenarioId } from './scenarios/ids';
@@ -37,7 +37,7 @@ export interface ScenarioJob {
 type FromChild =
   | { type: 'task'; label: string }
   | { type: 'advance'; units: number }
-  | { type: 'done'; results: CaseResult[] }
+  | { type: 'done'; results: CaseResult[]; seconds: ScenarioSeconds | null }
   | { type: 'error'; message: string; usage: boolean };
 
 /** Where a scenario's progress goes: the parent's bar. */
@@ -59,7 +59,7 @@ export function runScenarioProcess(
   job: ScenarioJob,
   progress: ProgressSink,
   signal: AbortSignal,
-): Promise<CaseResult[]> {
+): Promise<{ results: CaseResult[]; seconds: ScenarioSeconds | null }> {
   return new Promise((resolve, reject) => {
     const child = fork(SELF, [], {
       // tsx as a loader, with the benchmark's tsconfig (TypeORM's decorators need it whatever the cwd)
@@ -84,7 +84,7 @@ export function runScenarioProcess(
       if (settled) return;
       if (message.type === 'task') progress.task(message.label);
       else if (message.type === 'advance') progress.advance(message.units);
-      else if (message.type === 'done') settle(() => resolve(message.results));
+      else if (message.type === 'done') settle(() => resolve(message));
       else {
         const ErrorType = message.usage ? UsageError : BenchmarkError;
         settle(() => reject(new ErrorType(message.message)));
@@ -157,7 +157,7 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
       freeConnections: job.freeConnections,
     };
     const [report] = await runScenarios(setup, await planScenarios(setup, ctx));
-    return { type: 'done', results: report?.results ?? [] };
+    return { type: 'done', results: report?.results ?? [], seconds: report?.seconds ?? null };
   } catch (error) {
     return { type: 'error', message: messageOf(error), usage: error instanceof UsageError };
   } finally {

@@ -1,6 +1,6 @@
 import { createServer, type Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proxyCpuMs, startLatencyProxy } from '../src/latency-proxy';
+import { calibrateProxy, proxyCpuMs, startLatencyProxy } from '../src/latency-proxy';
 
 let echo: Server;
 let port = 0;
@@ -73,6 +73,41 @@ describe('latency proxy', () => {
       socket.destroy();
       await proxy.close();
     }
+  });
+
+  it('takes a new one-way delay for what it reads next', async () => {
+    const proxy = await startLatencyProxy(`postgres://127.0.0.1:${port}/db`, 1);
+    const socket = await connect(proxy.url);
+    try {
+      await proxy.setOneWayDelay(10);
+      expect(proxy.oneWayMs).toBe(10);
+      expect(await bestMedian(socket, 5, 19.5)).toBeLessThan(35);
+    } finally {
+      socket.destroy();
+      await proxy.close();
+    }
+  });
+
+  it('calibrates its one-way delay so that its own hops are part of the round trip asked for', async () => {
+    // a proxy whose hops and wake-ups cost 0.6 ms per round trip, measured with ±0.01 ms of noise
+    const proxy = {
+      oneWayMs: 0.5,
+      async setOneWayDelay(ms: number) {
+        this.oneWayMs = ms;
+      },
+    };
+    let draw = 0;
+    const measure = async () => 2 * proxy.oneWayMs + 0.6 + (draw++ % 2 ? 0.01 : -0.01);
+    const calibration = await calibrateProxy(proxy, 1, measure);
+    expect(calibration.overheadMs).toBeCloseTo(0.59, 5);
+    expect(Math.abs(calibration.addedMs - 1)).toBeLessThanOrEqual(0.05);
+    expect(calibration.oneWayMs).toBeCloseTo(0.2, 1);
+    expect(calibration.steps).toBeGreaterThan(0);
+    // hops that cost more than the round trip asked for: no delay at all, and the run says what it got
+    const slow = { ...proxy, oneWayMs: 0.5 };
+    const floor = await calibrateProxy(slow, 0.2, async () => 2 * slow.oneWayMs + 0.6);
+    expect(floor.oneWayMs).toBe(0);
+    expect(floor.addedMs).toBeCloseTo(0.6, 5);
   });
 
   it('keeps the byte stream in order', async () => {

@@ -7,9 +7,10 @@ import pg from 'pg';
 import type { DatasetInfo } from '../database';
 import type { Implementation } from '../implementations';
 import { CONFIDENCE } from '../intervals';
-import type { loadedRoundTripSummary } from '../latency-proxy';
+import type { loadedRoundTripSummary, ProxyCalibration } from '../latency-proxy';
 import type { RunOptions } from '../options';
 import type { PgbenchInfo } from '../pgbench';
+import type { ScenarioSeconds } from '../runner';
 import { roundTime } from '../scenario';
 import { SCENARIOS } from '../scenarios';
 import { P99_MIN_SAMPLES, type Stats } from '../stats';
@@ -80,9 +81,13 @@ export interface EnvironmentInput {
     loaded?: ReturnType<typeof loadedRoundTripSummary>;
     /** The latency proxy's nice value (null without --latency). */
     proxyPriority?: number | null;
+    /** The latency proxy's calibration at start (null without --latency). */
+    calibration?: ProxyCalibration | null;
   };
   startedAt: Date;
   wallSeconds: number;
+  /** Each scenario's wall time by part (runner.ts ScenarioSeconds). */
+  scenarioSeconds?: Record<string, ScenarioSeconds>;
   /** The code that ran, read when the run started (see gitState). */
   git: GitState;
   /** The pgbench baseline's version and script (its rows are in the pooling results); null without pooling. */
@@ -151,6 +156,8 @@ export async function describeEnvironment(input: EnvironmentInput) {
           ? `every library connection goes through a loopback TCP proxy delaying each direction by ${options.latencyMs / 2} ms`
           : 'none (direct connections)',
       proxyPriority: input.roundTrip.proxyPriority ?? null,
+      /** The one-way delay set so the proxy adds what was asked, its own hops included (calibrateProxy). */
+      proxyCalibration: input.roundTrip.calibration ?? null,
       roundTripMs: {
         direct: input.roundTrip.directMs,
         libraries: input.roundTrip.librariesMs ?? input.roundTrip.directMs,
@@ -161,6 +168,8 @@ export async function describeEnvironment(input: EnvironmentInput) {
         loadedAddedByScenario: input.roundTrip.loaded ?? null,
       },
       wallSeconds: Math.round(input.wallSeconds),
+      /** Each scenario's wall time (s) by part: what is timed, and what the warm-up, checks and resets cost. */
+      scenarioSeconds: input.scenarioSeconds ?? null,
     },
     configuration: {
       driver: `${input.impls
