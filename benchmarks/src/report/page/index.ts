@@ -322,10 +322,15 @@ function environmentSection(run: RunData, impls: readonly Meta[]): string {
   add('latency', r.latency ? `${r.latency}; SELECT 1 round trip ${fmt(r.roundTripMs?.libraries)} ms` : null);
   add('statement counts', env.configuration?.statementCounting);
   add('harness overhead', env.harness?.overhead ? `p50 ${fmt(env.harness.overhead.p50Ms * 1000)} µs` : null);
-  const pgbench = env.pgbench?.runs as Array<{ mode: string; tps: number }> | undefined;
+  // the baseline's rows are in the pooling table (implementation pgbench); here, which pgbench and how
+  const pgbench = env.pgbench as { version?: string; skipped?: string } | null | undefined;
   add(
-    'pgbench -S -c 8',
-    pgbench?.map((p) => `${p.mode} ${fmt(p.tps)} tps`).join(', ') ?? (env.pgbench ? null : 'n/a'),
+    'pgbench baseline',
+    pgbench?.version
+      ? `${pgbench.version}: getProduct's statement, -c = pool size, in the pooling rounds (rows "pgbench")`
+      : pgbench?.skipped
+        ? `n/a (${pgbench.skipped})`
+        : null,
   );
   if (run.derived) {
     add(
