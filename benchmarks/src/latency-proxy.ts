@@ -176,7 +176,7 @@ if (process.send && process.env.DAL_LATENCY_PROXY && process.argv[1] === SELF) {
 /** What calibrateProxy found: the one-way delay it set and the round trip the proxy then added (ms). */
 export interface ProxyCalibration {
   requestedMs: number;
-  /** The proxy's own cost per round trip at zero delay, as first measured (its two hops, its scheduling). */
+  /** The proxy's own cost per round trip (its two hops, its scheduling): what it first added beyond its delay. */
   overheadMs: number;
   oneWayMs: number;
   addedMs: number;

@@ -23,7 +23,13 @@ import { summaryMarkdown } from './report/summary';
 import { driversOf, scenarioTable, textTable } from './report/table';
 import { checkOutDir, checkWritable, defaultOutDir, writeResultsOrFallback } from './report/write';
 import { parseRun } from './run-data';
-import { harnessOverhead, plannedUnits, planScenarios, type ScenarioReport } from './runner';
+import {
+  harnessOverhead,
+  plannedUnits,
+  planScenarios,
+  type ScenarioReport,
+  type ScenarioSeconds,
+} from './runner';
 import type { ScenarioContext } from './scenario';
 import { runScenarioProcess, type ScenarioJob } from './scenario-process';
 import { SCENARIOS } from './scenarios';
@@ -177,6 +183,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     const overhead = await harnessOverhead(options.profile, signal);
     const registryModule = context.registryModule ?? REGISTRY_MODULE;
     const reports: ScenarioReport[] = [];
+    const scenarioSeconds: Record<string, ScenarioSeconds> = {};
     // the baseline's rows come from the pooling scenario's rounds (scenarios/pooling.ts)
     const pgbench = scenarios.some((s) => s.id === 'pooling') ? pgbenchInfo() : null;
     for (const plan of plans) {
@@ -198,13 +205,9 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       const scenarioBegan = performance.now();
       const { results, seconds } = await runScenarioProcess(job, progress, signal);
       if (plan.scenario.writes) await db.settle();
-      const total = (performance.now() - scenarioBegan) / 1000;
-      reports.push({
-        scenario: plan.scenario,
-        cases: plan.cases.map((c) => c.benchCase),
-        results,
-        ...(seconds ? { seconds: { ...seconds, total } } : {}),
-      });
+      if (seconds)
+        scenarioSeconds[plan.scenario.id] = { total: (performance.now() - scenarioBegan) / 1000, ...seconds };
+      reports.push({ scenario: plan.scenario, cases: plan.cases.map((c) => c.benchCase), results });
     }
     progress.stop();
 
@@ -228,9 +231,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       git: code,
       pgbench,
       wallSeconds: (performance.now() - began) / 1000,
-      scenarioSeconds: Object.fromEntries(
-        reports.flatMap((r) => (r.seconds ? [[r.scenario.id, r.seconds]] : [])),
-      ),
+      scenarioSeconds,
     });
     const charts = await renderCharts(reports);
     const files: Record<string, string> = {

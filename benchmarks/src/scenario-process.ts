@@ -7,7 +7,7 @@ import { loadImplementations } from './implementations';
 import { loadedRoundTrip } from './latency-proxy';
 import type { Profile } from './profile';
 import type { RegisteredImplementation } from './registry';
-import { type CaseResult, planScenarios, type RunSetup, runScenarios, type ScenarioSeconds } from './runner';
+import { type CaseResult, planScenarios, type RunSetup, runScenarios, type ScenarioParts } from './runner';
 import type { ScenarioContext } from './scenario';
 import { SCENARIOS } from './scenarios';
 import type { ScenarioId } from './scenarios/ids';
@@ -37,7 +37,7 @@ export interface ScenarioJob {
 type FromChild =
   | { type: 'task'; label: string }
   | { type: 'advance'; units: number }
-  | { type: 'done'; results: CaseResult[]; seconds: ScenarioSeconds | null }
+  | { type: 'done'; results: CaseResult[]; seconds: ScenarioParts | null }
   | { type: 'error'; message: string; usage: boolean };
 
 /** Where a scenario's progress goes: the parent's bar. */
@@ -59,7 +59,7 @@ export function runScenarioProcess(
   job: ScenarioJob,
   progress: ProgressSink,
   signal: AbortSignal,
-): Promise<{ results: CaseResult[]; seconds: ScenarioSeconds | null }> {
+): Promise<{ results: CaseResult[]; seconds: ScenarioParts | null }> {
   return new Promise((resolve, reject) => {
     const child = fork(SELF, [], {
       // tsx as a loader, with the benchmark's tsconfig (TypeORM's decorators need it whatever the cwd)

@@ -153,7 +153,7 @@ export async function describeEnvironment(input: EnvironmentInput) {
       latencyMs: options.latencyMs,
       latency:
         options.latencyMs > 0
-          ? `every library connection goes through a loopback TCP proxy delaying each direction by ${options.latencyMs / 2} ms`
+          ? `every library connection goes through a loopback TCP proxy delaying each direction by ${(input.roundTrip.calibration?.oneWayMs ?? options.latencyMs / 2).toFixed(3)} ms, so that with its own hops it adds ${options.latencyMs} ms per round trip (proxyCalibration)`
           : 'none (direct connections)',
       proxyPriority: input.roundTrip.proxyPriority ?? null,
       /** The one-way delay set so the proxy adds what was asked, its own hops included (calibrateProxy). */
