@@ -90,12 +90,35 @@ export async function openWarmRepository(
   options: Pick<RepositoryOptions, 'preparedStatements'> & { connections?: () => Promise<number> } = {},
 ): Promise<ShopRepository> {
   const { connections, ...repositoryOptions } = options;
+  // other implementations' pools may be open (held across a case's rounds): count this one's only
+  const before = connections ? await connections() : 0;
   const repo = await openRepository(impl, connectionString, poolSize, repositoryOptions);
   // more calls than connections; sequelize-pool opens one connection at a time, so one wave of fast reads can
   // end with fewer connections open than the pool may hold (seen: 1.5% more statements in a timed round)
   for (let wave = 0; wave < (connections ? WARM_WAVES : 1); wave++) {
     await Promise.all(Array.from({ length: 8 * poolSize }, () => repo.getProduct(1)));
-    if (connections && (await connections()) >= poolSize) break;
+    if (connections && (await connections()) - before >= poolSize) break;
   }
   return repo;
+}
+
+/**
+ * Closes a repository and returns how many of the server's connections closed with it (`connections()` before
+ * minus after, read until it settles: a backend leaves pg_stat_activity just after its client's socket closes).
+ * Other implementations' pools may stay open meanwhile; this counts the closed pool's only.
+ */
+export async function closeCounting(
+  repo: ShopRepository,
+  connections: () => Promise<number>,
+): Promise<number> {
+  const open = await connections();
+  await repo.close();
+  let last = await connections();
+  for (let i = 0; i < 50; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const now = await connections();
+    if (now === last && now < open) break;
+    last = now;
+  }
+  return open - last;
 }

@@ -164,6 +164,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       // the proxy passes the startup message through: the libraries' role is in the URL they connect with
       libraryUrl: proxy ? asRole(proxy.url, role.role) : role.url,
       freeConnections: await freeConnections(db.url),
+      implementations: impls.length,
     };
     const setup = {
       scenarios,

@@ -198,12 +198,31 @@ export function plannedUnits(plans: Planned[], profile: Profile, counting: boole
 }
 
 async function withTask<T>(spec: TaskSpec, round: number, fn: () => Promise<T>): Promise<T> {
-  await spec.open?.(round);
+  await spec.acquire?.();
   try {
-    return await fn();
+    await spec.open?.(round);
+    try {
+      return await fn();
+    } finally {
+      await spec.close?.();
+    }
   } finally {
-    await spec.close?.();
+    await spec.release?.();
   }
+}
+
+/**
+ * The order of (case, round) turns: round by round over all cases, or all rounds of one case before the next
+ * (Scenario.caseByCase). Round 0 is the warm-up round.
+ */
+export function turns(cases: number, rounds: number, caseByCase: boolean): Array<[number, number]> {
+  const all: Array<[number, number]> = [];
+  for (let outer = 0; outer < (caseByCase ? cases : rounds + 1); outer++) {
+    for (let inner = 0; inner < (caseByCase ? rounds + 1 : cases); inner++) {
+      all.push(caseByCase ? [outer, inner] : [inner, outer]);
+    }
+  }
+  return all;
 }
 
 /** Runs every implementation's check and compares it with raw pg's; throws on the first difference. */
@@ -418,9 +437,27 @@ async function time(
   // its verification and its count by then: it skips the warm-up round, and its rounds time it without a
   // warm-up call of their own (one call of it lasts longer than a whole round of the others).
   const warmed: Profile = { ...timed, warmupTime: 0, warmupIterations: 0 };
-  for (let round = 0; round <= profile.rounds; round++) {
-    const roundBegan = performance.now();
-    for (const [caseIndex, { benchCase, tasks }] of plan.cases.entries()) {
+  // a held task's pool stays open from its case's first turn to its last (Scenario.caseByCase, TaskSpec.hold)
+  const holding = (spec: TaskSpec) => Boolean(scenario.caseByCase && spec.hold);
+  const keep = (key: string, seen: Record<string, Observation> | undefined) =>
+    merge((observed.get(key) ?? observed.set(key, {}).get(key))!, seen ?? {});
+  const held = new Map<TaskSpec, { key: string; impl: string; where: string }>();
+  const releaseHeld = async (specs: readonly TaskSpec[]) => {
+    for (const spec of specs) {
+      const task = held.get(spec);
+      if (!task) continue;
+      held.delete(spec);
+      try {
+        keep(task.key, await spec.release?.());
+      } catch (error) {
+        throw failure(task.impl, `${task.where} (closing after the last round)`, error);
+      }
+    }
+  };
+  try {
+    for (const [caseIndex, round] of turns(plan.cases.length, profile.rounds, Boolean(scenario.caseByCase))) {
+      const { benchCase, tasks } = plan.cases[caseIndex]!;
+      const turnBegan = performance.now();
       // the warm-up round runs in round 1's order
       for (const { impl, spec } of balancedOrder(tasks, Math.max(1, round), profile.orderSeed, caseIndex)) {
         if (setup.signal.aborted) throw new Error('interrupted');
@@ -433,34 +470,45 @@ async function time(
         const key = `${benchCase.id}\u0000${impl}`;
         let phase: Phase;
         try {
-          await spec.open?.(round);
+          if (!held.has(spec)) {
+            await spec.acquire?.();
+            if (holding(spec)) held.set(spec, { key, impl, where: `${scenario.id} ${benchCase.id}` });
+          }
           try {
-            const budget = round === 0 ? warmUp : spec.iterations === undefined ? timed : warmed;
-            const probe = round > 0 && spec.concurrency !== undefined ? setup.latencyProbe : undefined;
-            probe?.start();
-            // statements inside the round, compared with the count phase below (not where the clean-up after
-            // each call runs inside the phase, nor for pgbench)
-            const counting = round > 0 && setup.counter && !spec.phase && !spec.afterEach;
-            if (counting) await setup.counter!.reset();
-            const meter = cpuMeter(setup.cpu ?? { serverPid: null, proxyPid: null });
-            phase = spec.phase
-              ? await spec.phase(round, budget.time)
-              : await measure(spec, budget, setup.signal);
-            phase.cpu = meter();
-            if (counting) {
-              const { queries } = await setup.counter!.read();
-              phase.statements = queries
-                .filter((q) => !q.query.includes('dal_probe'))
-                .reduce((n, q) => n + q.calls, 0);
+            await spec.open?.(round);
+            try {
+              const budget = round === 0 ? warmUp : spec.iterations === undefined ? timed : warmed;
+              const probe = round > 0 && spec.concurrency !== undefined ? setup.latencyProbe : undefined;
+              probe?.start();
+              // statements inside the round, compared with the count phase below (not where the clean-up after
+              // each call runs inside the phase, nor for pgbench)
+              const counting = round > 0 && setup.counter && !spec.phase && !spec.afterEach;
+              if (counting) await setup.counter!.reset();
+              const meter = cpuMeter(setup.cpu ?? { serverPid: null, proxyPid: null });
+              phase = spec.phase
+                ? await spec.phase(round, budget.time)
+                : await measure(spec, budget, setup.signal);
+              phase.cpu = meter();
+              if (counting) {
+                const { queries } = await setup.counter!.read();
+                phase.statements = queries
+                  .filter((q) => !q.query.includes('dal_probe'))
+                  .reduce((n, q) => n + q.calls, 0);
+              }
+              const added = await probe?.stop();
+              if (added) phase.proxyRoundTrip = added;
+            } finally {
+              await spec.close?.();
             }
-            const added = await probe?.stop();
-            if (added) phase.proxyRoundTrip = added;
           } finally {
-            await spec.close?.();
+            if (!held.has(spec)) {
+              const seen = await spec.release?.();
+              if (round > 0) keep(key, seen);
+            }
           }
           // the warm-up round's observations are checked (an invariant that breaks stops the run), not kept
           const seen = (await spec.afterRun?.(phase.total)) ?? {};
-          if (round > 0) merge((observed.get(key) ?? observed.set(key, {}).get(key))!, seen);
+          if (round > 0) keep(key, seen);
         } catch (error) {
           if (setup.signal.aborted) throw new Error('interrupted');
           throw failure(impl, `${scenario.id} ${benchCase.id} (round ${round})`, error);
@@ -473,8 +521,12 @@ async function time(
         (phases.get(key) ?? phases.set(key, []).get(key))!.push(phase);
         setup.progress.advance(roundUnits(scenario, profile));
       }
+      if (round === profile.rounds) await releaseHeld(tasks.map((t) => t.spec));
+      seconds[round === 0 ? 'warmUp' : 'rounds'] += (performance.now() - turnBegan) / 1000;
     }
-    seconds[round === 0 ? 'warmUp' : 'rounds'] += (performance.now() - roundBegan) / 1000;
+  } finally {
+    // after a failure: close what is still held, keeping the first error
+    for (const spec of held.keys()) await spec.release?.().catch(() => {});
   }
   const results: CaseResult[] = [];
   for (const { benchCase, tasks } of plan.cases) {

@@ -155,6 +155,7 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
         return setup.libraryUrl;
       },
       freeConnections: job.freeConnections,
+      implementations: impls.length,
     };
     const [report] = await runScenarios(setup, await planScenarios(setup, ctx));
     return { type: 'done', results: report?.results ?? [], seconds: report?.seconds ?? null };

@@ -19,7 +19,8 @@ export const lostUpdate: Scenario = {
   columns: ['strategy', 'hot products', 'callers'],
   writes: true,
   ownRepositories: true,
-  async cases({ db, libraryUrl, poolSize }) {
+  async cases(ctx) {
+    const { db, poolSize } = ctx;
     return ADJUST_STRATEGIES.map((strategy: AdjustStrategy) => ({
       id: strategy,
       labels: { strategy, 'hot products': HOT_PRODUCTS, callers: CALLERS },
@@ -56,7 +57,8 @@ export const lostUpdate: Scenario = {
             succeeded = 0;
             attempts = 0;
             currentRound = round;
-            repo = await openRepository(impl, libraryUrl, poolSize);
+            // the URL of this phase: the count phase's goes through the SQL tap, so the SQL listed is what was sent
+            repo = await openRepository(impl, ctx.libraryUrl, poolSize);
             // every pooled connection opened (and any per-connection setup a library sends, e.g. Knex's
             // select version()) before the timing starts: the timed statements are the counted ones
             const warm = repo;

@@ -16,7 +16,8 @@ const SUPERVISOR = fileURLToPath(new URL('./embedded-supervisor.mjs', import.met
 /** Server settings for the embedded cluster; the benchmark reports them in environment.json. */
 export const EMBEDDED_SETTINGS: Record<string, string> = {
   shared_preload_libraries: 'pg_stat_statements',
-  max_connections: '300',
+  // pooling holds every implementation's pool of 32 across a case's rounds (benchmarks/src/scenarios/pooling.ts)
+  max_connections: '500',
   shared_buffers: '512MB',
 };
 
