@@ -250,8 +250,9 @@ export class BenchDatabase {
    * A backend reports its counters when it exits, so this first waits for the libraries' connections to close.
    */
   async transactionCounters(): Promise<{ rollbacks: number; deadlocks: number }> {
-    for (let i = 0; i < 50 && (await this.libraryConnections()) > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    // a closed pool's backends are gone within a few ms: poll often (a 100 ms step cost ~1 min per lost-update run)
+    for (let i = 0; i < 500 && (await this.libraryConnections()) > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const { rows } = await this.pool.query(
       'SELECT xact_rollback::text AS rollbacks, deadlocks::text AS deadlocks FROM pg_stat_database WHERE datname = current_database()',
