@@ -93,6 +93,14 @@ export interface BenchCase {
   baselines?: () => Array<{ impl: string; spec: TaskSpec }>;
 }
 
+/**
+ * roundTimeFactor of the single-caller read scenarios (n-plus-one, point-read, pagination). Rounds of 60 ms gave
+ * × pg intervals of ±23% median half-width and 45% of ratios agreeing within 10% between two back-to-back runs
+ * (Node's GC and the shared machine's noise land in whichever task runs); 240 ms gave ±18% and 78%, and made the
+ * full default run 20 min 09 s once pools were held (benchmarks/README.md, Method): 180 ms keeps it within 20.
+ */
+export const SINGLE_CALLER_ROUNDS = 3;
+
 /** Timed milliseconds per task and round of `scenario` under `profile`. */
 export const roundTime = (scenario: Scenario, profile: Profile): number =>
   profile.time * (scenario.roundTimeFactor ?? 1);

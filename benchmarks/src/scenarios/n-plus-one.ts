@@ -1,5 +1,5 @@
 import { LOAD_STRATEGIES } from '@dal/core';
-import type { Scenario } from '../scenario';
+import { type Scenario, SINGLE_CALLER_ROUNDS } from '../scenario';
 
 const LIMIT = 50;
 
@@ -10,10 +10,7 @@ export const nPlusOne: Scenario = {
     'The cost of loading 50 orders with customer, items and products as N+1 queries (naive), one query per relation level (batched) or one statement (joined).',
   columns: ['strategy'],
   writes: false,
-  // single-caller rounds of 60 ms gave × pg intervals of ±23% median half-width and 45% of ratios agreeing
-  // within 10% between two back-to-back runs (Node's GC and the shared machine's noise land in whichever task
-  // runs): four times longer rounds average more of it out (benchmarks/README.md, Method)
-  roundTimeFactor: 4,
+  roundTimeFactor: SINGLE_CALLER_ROUNDS,
   async cases() {
     return LOAD_STRATEGIES.map((strategy) => ({
       id: strategy,

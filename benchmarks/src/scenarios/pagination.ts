@@ -1,5 +1,5 @@
 import { CURSOR_TIMESTAMP_FORMAT, encodeCursor } from '@dal/core';
-import type { BenchCase, Scenario } from '../scenario';
+import { type BenchCase, type Scenario, SINGLE_CALLER_ROUNDS } from '../scenario';
 
 const PAGE_SIZE = 20;
 const DEPTHS = [1, 10, 100, 1_000, 10_000];
@@ -11,10 +11,7 @@ export const pagination: Scenario = {
     'The time to fetch page d of all orders with LIMIT/OFFSET, which reads and skips every earlier row, and with a keyset cursor, which seeks the index.',
   columns: ['method', 'depth'],
   writes: false,
-  // single-caller rounds of 60 ms gave × pg intervals of ±23% median half-width and 45% of ratios agreeing
-  // within 10% between two back-to-back runs (Node's GC and the shared machine's noise land in whichever task
-  // runs): four times longer rounds average more of it out (benchmarks/README.md, Method)
-  roundTimeFactor: 4,
+  roundTimeFactor: SINGLE_CALLER_ROUNDS,
   async cases({ db }) {
     const pages = Math.floor(db.sizes.orders / PAGE_SIZE);
     const cases: BenchCase[] = [];

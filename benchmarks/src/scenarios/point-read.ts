@@ -6,7 +6,7 @@ const SEED = 0x9e7;
 /** Inputs verified from the start of each timed round's sequence. */
 const VERIFIED_PER_ROUND = 5;
 
-import type { BenchCase, Scenario } from '../scenario';
+import { type BenchCase, type Scenario, SINGLE_CALLER_ROUNDS } from '../scenario';
 
 export const pointRead: Scenario = {
   id: 'point-read',
@@ -15,10 +15,7 @@ export const pointRead: Scenario = {
     "Each library's per-operation overhead over raw pg on the smallest query there is: one row by primary key; unnamed statements (every library's default) and named prepared statements where the library has them.",
   columns: ['operation', 'statements'],
   writes: false,
-  // single-caller rounds of 60 ms gave × pg intervals of ±23% median half-width and 45% of ratios agreeing
-  // within 10% between two back-to-back runs (Node's GC and the shared machine's noise land in whichever task
-  // runs): four times longer rounds average more of it out (benchmarks/README.md, Method)
-  roundTimeFactor: 4,
+  roundTimeFactor: SINGLE_CALLER_ROUNDS,
   async cases(ctx) {
     const { db, poolSize, profile } = ctx;
     const products = db.sizes.products;
