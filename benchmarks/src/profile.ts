@@ -47,7 +47,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     orderSeed: 0x0bde,
     time: 60,
     iterations: 2,
-    warmupTime: 100,
+    warmupTime: 50,
     roundWarmupTime: 10,
     warmupIterations: 2,
     bulkRows: 10_000,

@@ -489,12 +489,7 @@ async function time(
                 ? await spec.phase(round, budget.time)
                 : await measure(spec, budget, setup.signal);
               phase.cpu = meter();
-              if (counting) {
-                const { queries } = await setup.counter!.read();
-                phase.statements = queries
-                  .filter((q) => !q.query.includes('dal_probe'))
-                  .reduce((n, q) => n + q.calls, 0);
-              }
+              if (counting) phase.statements = await setup.counter!.executed(/dal_probe/);
               const added = await probe?.stop();
               if (added) phase.proxyRoundTrip = added;
             } finally {

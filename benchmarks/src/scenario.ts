@@ -94,12 +94,13 @@ export interface BenchCase {
 }
 
 /**
- * roundTimeFactor of the single-caller read scenarios (n-plus-one, point-read, pagination). Rounds of 60 ms gave
- * × pg intervals of ±23% median half-width and 45% of ratios agreeing within 10% between two back-to-back runs
- * (Node's GC and the shared machine's noise land in whichever task runs); 240 ms gave ±18% and 78%, and made the
- * full default run 20 min 09 s once pools were held (benchmarks/README.md, Method): 180 ms keeps it within 20.
+ * roundTimeFactor of the single-caller read scenarios (n-plus-one, point-read, pagination): rounds of 120 ms.
+ * Rounds of 60 ms gave × pg intervals of ±23% median half-width and 45% of ratios agreeing within 10% between two
+ * back-to-back runs (Node's GC and the shared machine's noise land in whichever task runs); 240 ms gave ±18% and
+ * 78%, and 180 ms ±18–33% by scenario in a full run, which then took 20 min 11 s: past 120 ms a round buys little
+ * and the full run must fit in 20 minutes (benchmarks/README.md, Method).
  */
-export const SINGLE_CALLER_ROUNDS = 3;
+export const SINGLE_CALLER_ROUNDS = 2;
 
 /** Timed milliseconds per task and round of `scenario` under `profile`. */
 export const roundTime = (scenario: Scenario, profile: Profile): number =>
