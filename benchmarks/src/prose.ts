@@ -36,6 +36,7 @@ import { isPoolSizeRow } from './scenario';
  *                         interval: `45% (41–48%)`
  *   env|run|path          a value of environment.json (dotted path), numbers with thousands separators
  *   wall|run              the run's wall time, `17 min 51 s`
+ *   timed|run             the sum of its timed rounds' measured parts (run.scenarioSeconds), `11 min 2 s`
  *   rounds|run            rounds per task in the run; conf|run the coverage of its intervals, `75%`
  */
 export const RUNS: Record<string, string> = {
@@ -207,6 +208,17 @@ export class Figures {
       }
       case 'wall':
         return duration(Number(path(this.run(run).environment, 'run.wallSeconds')));
+      case 'timed': {
+        const parts = path(this.run(run).environment, 'run.scenarioSeconds');
+        if (!parts || typeof parts !== 'object') {
+          throw new ProseError(
+            `${key}: environment.json has no run.scenarioSeconds (runs before 2 December 2026)`,
+          );
+        }
+        return duration(
+          Object.values(parts as Record<string, { timed: number }>).reduce((n, p) => n + p.timed, 0),
+        );
+      }
       case 'rounds':
         return String(this.run(run).results[0]?.roundOpsPerSec.length ?? 0);
       case 'conf':
