@@ -48,7 +48,7 @@ describe('a run at --scale test', () => {
     expect(env.run).toMatchObject({ profile: 'quick', pool: 10, latencyMs: 0, rounds: 5 });
     expect(env.run.orderSeed).toEqual(expect.any(Number));
     expect(env.statistics).toMatchObject({ confidence: 0.95, p99MinSamples: 100 });
-    expect(env.run.timeBudgetMsByScenario).toMatchObject({ 'n-plus-one': 120, pooling: 45 });
+    expect(env.run.timeBudgetMsByScenario).toMatchObject({ 'n-plus-one': 60, pooling: 45 });
     expect(env.postgres.version).toBe(inject('dalServerVersion'));
     expect(env.implementations.map((i: { id: string }) => i.id)).toEqual(['pg']);
     expect(env.implementations[0].libraries.pg).toMatch(/^\d+\.\d+\.\d+/);
