@@ -197,8 +197,17 @@ export function plannedUnits(plans: Planned[], profile: Profile, counting: boole
   return units;
 }
 
-async function withTask<T>(spec: TaskSpec, round: number, fn: () => Promise<T>): Promise<T> {
-  await spec.acquire?.();
+/**
+ * Runs `fn` inside the task's acquire, open, close and release; `held`: what acquire opens is already open and
+ * stays open (the caller acquires and releases it). Calls `released` with what release observed.
+ */
+async function withTask<T>(
+  spec: TaskSpec,
+  round: number,
+  fn: () => Promise<T>,
+  { held = false, released }: { held?: boolean; released?: (seen: Record<string, Observation>) => void } = {},
+): Promise<T> {
+  if (!held) await spec.acquire?.();
   try {
     await spec.open?.(round);
     try {
@@ -207,7 +216,7 @@ async function withTask<T>(spec: TaskSpec, round: number, fn: () => Promise<T>):
       await spec.close?.();
     }
   } finally {
-    await spec.release?.();
+    if (!held) released?.((await spec.release?.()) ?? {});
   }
 }
 
@@ -470,14 +479,15 @@ async function time(
         const key = `${benchCase.id}\u0000${impl}`;
         let phase: Phase;
         try {
-          if (!held.has(spec)) {
+          if (holding(spec) && !held.has(spec)) {
             await spec.acquire?.();
-            if (holding(spec)) held.set(spec, { key, impl, where: `${scenario.id} ${benchCase.id}` });
+            held.set(spec, { key, impl, where: `${scenario.id} ${benchCase.id}` });
           }
-          try {
-            await spec.open?.(round);
-            try {
-              const budget = round === 0 ? warmUp : spec.iterations === undefined ? timed : warmed;
+          const budget = round === 0 ? warmUp : spec.iterations === undefined ? timed : warmed;
+          phase = await withTask(
+            spec,
+            round,
+            async () => {
               const probe = round > 0 && spec.concurrency !== undefined ? setup.latencyProbe : undefined;
               probe?.start();
               // statements inside the round, compared with the count phase below (not where the clean-up after
@@ -485,22 +495,22 @@ async function time(
               const counting = round > 0 && setup.counter && !spec.phase && !spec.afterEach;
               if (counting) await setup.counter!.reset();
               const meter = cpuMeter(setup.cpu ?? { serverPid: null, proxyPid: null });
-              phase = spec.phase
+              const measured = spec.phase
                 ? await spec.phase(round, budget.time)
                 : await measure(spec, budget, setup.signal);
-              phase.cpu = meter();
-              if (counting) phase.statements = await setup.counter!.executed(/dal_probe/);
+              measured.cpu = meter();
+              if (counting) measured.statements = await setup.counter!.executed(/dal_probe/);
               const added = await probe?.stop();
-              if (added) phase.proxyRoundTrip = added;
-            } finally {
-              await spec.close?.();
-            }
-          } finally {
-            if (!held.has(spec)) {
-              const seen = await spec.release?.();
-              if (round > 0) keep(key, seen);
-            }
-          }
+              if (added) measured.proxyRoundTrip = added;
+              return measured;
+            },
+            {
+              held: held.has(spec),
+              released: (seen) => {
+                if (round > 0) keep(key, seen);
+              },
+            },
+          );
           // the warm-up round's observations are checked (an invariant that breaks stops the run), not kept
           const seen = (await spec.afterRun?.(phase.total)) ?? {};
           if (round > 0) keep(key, seen);
