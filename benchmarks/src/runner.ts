@@ -201,7 +201,7 @@ export function plannedUnits(plans: Planned[], profile: Profile, counting: boole
  * Runs `fn` inside the task's acquire, open, close and release; `held`: what acquire opens is already open and
  * stays open (the caller acquires and releases it). Calls `released` with what release observed.
  */
-async function withTask<T>(
+export async function withTask<T>(
   spec: TaskSpec,
   round: number,
   fn: () => Promise<T>,
@@ -216,7 +216,11 @@ async function withTask<T>(
       await spec.close?.();
     }
   } finally {
-    if (!held) released?.((await spec.release?.()) ?? {});
+    if (!held) {
+      // not `released?.(await spec.release())`: an optional call skips evaluating its arguments too
+      const seen = (await spec.release?.()) ?? {};
+      released?.(seen);
+    }
   }
 }
 
