@@ -503,7 +503,7 @@ async function time(
                 ? await spec.phase(round, budget.time)
                 : await measure(spec, budget, setup.signal);
               measured.cpu = meter();
-              if (counting) measured.statements = await setup.counter!.executed(/dal_probe/);
+              if (counting) measured.statements = await setup.counter!.executed();
               const added = await probe?.stop();
               if (added) measured.proxyRoundTrip = added;
               return measured;

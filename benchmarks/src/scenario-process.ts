@@ -123,7 +123,11 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
     counter = job.counting ? await StatementCounter.open(job.adminUrl, db.name, job.countedRole) : null;
     if (counter) tap = await startSqlTap(job.libraryUrl);
     if (job.proxyPid !== null) {
-      probe = loadedRoundTrip(db.url, job.libraryUrl);
+      // through the proxy as the harness's role, which the statement counts leave out: pg_stat_statements
+      // merges statements that differ only in column aliases, so the probe's text cannot tell its calls apart
+      const proxied = new URL(db.url);
+      proxied.host = new URL(job.libraryUrl).host;
+      probe = loadedRoundTrip(db.url, proxied.toString());
       await probe.open();
     }
     const send = (message: FromChild) => process.send?.(message);

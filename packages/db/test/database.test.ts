@@ -97,7 +97,7 @@ describe('statement counting', () => {
     expect(counted.queries.map((q) => q.calls)).toEqual([2, 1]);
   });
 
-  test('executed counts as read does, without reading texts it has seen, and skips by text', async (t) => {
+  test('executed counts as read does, without reading texts it has seen', async (t) => {
     const counter = await StatementCounter.open(server.adminUrl, name);
     if (!counter) return t.skip('server without pg_stat_statements');
     const client = new pg.Client({ connectionString: url });
@@ -106,16 +106,14 @@ describe('statement counting', () => {
       await client.query('BEGIN');
       await client.query('SELECT id FROM orders WHERE id = $1', [1]);
       await client.query('SELECT id FROM customers LIMIT 3');
-      await client.query('SELECT 1 AS dal_probe');
       await client.query('COMMIT');
     };
     try {
       for (let i = 0; i < 2; i++) {
         await counter.reset();
         await run();
-        expect((await counter.read()).statements).toBe(3);
-        expect(await counter.executed()).toBe(3);
-        expect(await counter.executed(/dal_probe/)).toBe(2);
+        expect((await counter.read()).statements).toBe(2);
+        expect(await counter.executed()).toBe(2);
       }
     } finally {
       await client.end();
