@@ -144,7 +144,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         async () => (await roundTripMs(through)) - (await roundTripMs(direct)),
       );
       progress.note(
-        `latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port} (nice ${proxy.priority}): ${calibration.oneWayMs.toFixed(3)} ms each way, as its own hops cost ${calibration.overheadMs.toFixed(2)} ms; measured idle +${calibration.addedMs.toFixed(2)} ms`,
+        `latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port} (${proxy.scheduling}): ${calibration.oneWayMs.toFixed(3)} ms each way, as its own hops cost ${calibration.overheadMs.toFixed(2)} ms; measured idle +${calibration.addedMs.toFixed(2)} ms`,
       );
     }
     const roundTrip = {
@@ -227,7 +227,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
             ? `pg_stat_statements, read by the harness from another database; only the statements of role ${role.role}, which every library and pgbench connect as (the harness uses its own role)`
             : `pg_stat_statements, read by the harness from another database; ${role.note}`,
       overhead,
-      roundTrip: { ...roundTrip, loaded, proxyPriority: proxy?.priority ?? null, calibration },
+      roundTrip: { ...roundTrip, loaded, proxyScheduling: proxy?.scheduling ?? null, calibration },
       startedAt,
       git: code,
       pgbench,

@@ -79,8 +79,8 @@ export interface EnvironmentInput {
     directMs: number;
     librariesMs: number | null;
     loaded?: ReturnType<typeof loadedRoundTripSummary>;
-    /** The latency proxy's nice value (null without --latency). */
-    proxyPriority?: number | null;
+    /** How the latency proxy is scheduled, e.g. `SCHED_FIFO 10` (null without --latency). */
+    proxyScheduling?: string | null;
     /** The latency proxy's calibration at start (null without --latency). */
     calibration?: ProxyCalibration | null;
   };
@@ -155,7 +155,7 @@ export async function describeEnvironment(input: EnvironmentInput) {
         options.latencyMs > 0
           ? `every library connection goes through a loopback TCP proxy delaying each direction by ${(input.roundTrip.calibration?.oneWayMs ?? options.latencyMs / 2).toFixed(3)} ms, so that with its own hops it adds ${options.latencyMs} ms per round trip (proxyCalibration)`
           : 'none (direct connections)',
-      proxyPriority: input.roundTrip.proxyPriority ?? null,
+      proxyScheduling: input.roundTrip.proxyScheduling ?? null,
       /** The one-way delay set so the proxy adds what was asked, its own hops included (calibrateProxy). */
       proxyCalibration: input.roundTrip.calibration ?? null,
       roundTripMs: {
