@@ -301,6 +301,14 @@ export function loadedRoundTrip(directUrl: string, proxyUrl: string) {
   };
 }
 
+/** The self-test's bound: under load the proxy must add the round trip asked within this share of it (p50). */
+export const SELF_TEST_TOLERANCE = 0.15;
+
+/** Whether a measured added round trip passes the self-test for the latency asked. */
+export function selfTestVerdict(addedMs: number, askedMs: number): 'within' | 'outside' {
+  return Math.abs(addedMs / askedMs - 1) <= SELF_TEST_TOLERANCE ? 'within' : 'outside';
+}
+
 /** CPU time of the proxy's process so far (ms), or null where /proc is not readable. */
 export function proxyCpuMs(pid: number): number | null {
   const ns = processCpuNs(pid);

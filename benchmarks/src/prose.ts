@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compareIntervals, type Interval, ratioVerdict } from './intervals';
+import { selfTestVerdict } from './latency-proxy';
 import { PGBENCH_ID } from './pgbench';
 import { perOperation, rowsRead } from './plans';
 import { fmt, fmtCount } from './report/table';
@@ -35,6 +36,10 @@ import { isPoolSizeRow } from './scenario';
  *   pgshare|run|c         raw pg's ops/s as a share of pgbench's in pooling case c, per round, with the
  *                         interval: `45% (41–48%)`
  *   env|run|path          a value of environment.json (dotted path), numbers with thousands separators
+ *   added|run|s|c         the round trip the latency proxy added in case c (ms): the median over the rounds of
+ *                         every implementation, 2 decimals
+ *   selftest|run|s        the latency proxy's self-test under scenario s's load: `within` or `outside` the
+ *                         ±15% bound (the median added round trip against run.latencyMs)
  *   wall|run              the run's wall time, `17 min 51 s`
  *   timed|run             the sum of its timed rounds' measured parts (run.scenarioSeconds), `11 min 2 s`
  *   rounds|run            rounds per task in the run; conf|run the coverage of its intervals, `75%`
@@ -205,6 +210,24 @@ export class Figures {
           throw new ProseError(`${key}: environment.json has no value at ${arg(0)}`);
         }
         return typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
+      }
+      case 'added': {
+        const added = this.run(run)
+          .results.filter((r) => r.scenario === arg(0) && r.case === arg(1))
+          .flatMap((r) => r.proxyAddedMs)
+          .sort((a, b) => a - b);
+        if (added.length === 0)
+          throw new ProseError(`${key}: no proxied round trips in ${arg(0)} / ${arg(1)}`);
+        return (added[Math.floor(added.length / 2)] as number).toFixed(2);
+      }
+      case 'selftest': {
+        const env = this.run(run).environment;
+        const added = path(env, `run.roundTripMs.loadedAddedByScenario.${arg(0)}.addedMs`);
+        const asked = path(env, 'run.latencyMs');
+        if (typeof added !== 'number' || typeof asked !== 'number' || asked <= 0) {
+          throw new ProseError(`${key}: environment.json has no loaded self-test for ${arg(0)}`);
+        }
+        return selfTestVerdict(added, asked);
       }
       case 'wall':
         return duration(Number(path(this.run(run).environment, 'run.wallSeconds')));

@@ -23,6 +23,8 @@ export interface RunResult {
   stats: { samples: number; mean: number; p50: number; p99: number | null };
   counts: Pick<Counts, 'statementsPerOp' | 'rowsPerOp' | 'sql'> | null;
   observed: Record<string, number | string>;
+  /** Per round, the round trip the latency proxy added under this task's load (ms); empty without --latency. */
+  proxyAddedMs: number[];
 }
 
 export interface RunData {
@@ -45,6 +47,7 @@ interface RawRound {
   wallMs: number;
   completed: number;
   samplesMs: number[];
+  proxyRoundTrip?: { addedMs: number } | null;
 }
 
 interface RawResult {
@@ -140,6 +143,7 @@ export function parseRun(
         stats: r.stats,
         counts: r.counts,
         observed: r.observed ?? {},
+        proxyAddedMs: (r.rounds ?? []).flatMap((p) => (p.proxyRoundTrip ? [p.proxyRoundTrip.addedMs] : [])),
       });
     }
   }

@@ -89,6 +89,61 @@ describe('the prose checker', () => {
     }
   });
 
+  it("reads the latency proxy's self-test verdict and each case's added round trip from the run", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dal-prose-'));
+    try {
+      const rounds = (added: number[]) =>
+        added.map((addedMs) => ({
+          wallMs: 100,
+          completed: 100,
+          samplesMs: [1],
+          proxyRoundTrip: { addedMs },
+        }));
+      const result = (kase: string, impl: string, added: number[]) => ({
+        case: kase,
+        labels: {},
+        impl,
+        concurrency: 8,
+        stats: { samples: 100, mean: 1, p50: 1, p99: 1 },
+        roundOpsPerSec: added.map(() => 1000),
+        rounds: rounds(added),
+        rate: null,
+        counts: null,
+      });
+      const write = (addedMs: number) => {
+        mkdirSync(join(dir, 'reference-latency-1ms'), { recursive: true });
+        writeFileSync(
+          join(dir, 'reference-latency-1ms', 'raw.json'),
+          JSON.stringify({
+            scenarios: [
+              {
+                scenario: 'pooling',
+                results: [result('pool 8', 'pg', [0.9, 1.3, 1.0]), result('pool 8', 'kysely', [1.1, 0.95])],
+              },
+            ],
+          }),
+        );
+        writeFileSync(
+          join(dir, 'reference-latency-1ms', 'environment.json'),
+          JSON.stringify({
+            run: { latencyMs: 1, roundTripMs: { loadedAddedByScenario: { pooling: { addedMs } } } },
+          }),
+        );
+        return new Figures(`${dir}/`);
+      };
+      expect(write(1.14).value('selftest|latency|pooling')).toBe('within');
+      expect(write(0.86).value('selftest|latency|pooling')).toBe('within');
+      expect(write(1.31).value('selftest|latency|pooling')).toBe('outside');
+      expect(write(0.8).value('selftest|latency|pooling')).toBe('outside');
+      expect(() => write(1).value('selftest|latency|point-read')).toThrow(/no loaded self-test/);
+      // the median of the five rounds of both implementations: 0.9, 0.95, 1.0, 1.1, 1.3
+      expect(write(1).value('added|latency|pooling|pool 8')).toBe('1.00');
+      expect(() => write(1).value('added|latency|pooling|pool 32')).toThrow(/no proxied round trips/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('flags figures with units and rankings outside markers, code and links', () => {
     expect(handTyped('raw pg 0.375 ms, Drizzle 1.43×, 68% of pgbench, faster than Kysely')).toEqual([
       '0.375 ms',

@@ -1,5 +1,6 @@
 import { cpuSummary } from '../cpu';
 import type { Implementation } from '../implementations';
+import { SELF_TEST_TOLERANCE, selfTestVerdict } from '../latency-proxy';
 import type { CaseResult, Counts, ScenarioReport } from '../runner';
 import { P99_MIN_SAMPLES } from '../stats';
 import { pgbenchComparison } from './baseline';
@@ -125,7 +126,7 @@ export function summaryMarkdown(
     const loaded = run.roundTripMs.loadedAddedByScenario?.[report.scenario.id];
     if (loaded)
       out.push(
-        `Latency proxy under this load: added round trip ${fmt(loaded.addedMs)} ms median over ${loaded.rounds} rounds (${fmt(loaded.minMs)}–${fmt(loaded.maxMs)}) for ${run.latencyMs} ms asked (${Math.abs(loaded.addedMs / run.latencyMs - 1) <= 0.15 ? 'within' : 'outside'} the ±15% self-test bound); proxy CPU ${loaded.proxyCpuMsPerRound === null ? 'n/a' : `${fmt(loaded.proxyCpuMsPerRound)} ms`} per round.`,
+        `Latency proxy under this load: added round trip ${fmt(loaded.addedMs)} ms median over ${loaded.rounds} rounds (${fmt(loaded.minMs)}–${fmt(loaded.maxMs)}) for ${run.latencyMs} ms asked (${selfTestVerdict(loaded.addedMs, run.latencyMs)} the ±${100 * SELF_TEST_TOLERANCE}% self-test bound); proxy CPU ${loaded.proxyCpuMsPerRound === null ? 'n/a' : `${fmt(loaded.proxyCpuMsPerRound)} ms`} per round.`,
       );
     for (const chart of charts.filter((c) => c.file === `${report.scenario.id}.svg`)) {
       out.push(`![${chart.title}](${chart.file})`);
