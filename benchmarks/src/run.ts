@@ -4,12 +4,14 @@ import { postmasterPid } from './cpu';
 import { BenchDatabase, DATA_DIR } from './database';
 import { type Implementation, loadImplementations } from './implementations';
 import {
+  addedRoundTripMs,
   calibrateProxy,
   type LatencyProxy,
   loadedRoundTripSummary,
   type ProxyCalibration,
   roundTripMs,
   startLatencyProxy,
+  withCoresAwake,
 } from './latency-proxy';
 import { asRole, libraryRole } from './library-role';
 import type { RunOptions } from './options';
@@ -137,14 +139,13 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     if (role.note) progress.note(`statement counts: ${role.note}`);
     if (options.latencyMs > 0) {
       proxy = await startLatencyProxy(db.url, options.latencyMs);
-      const [through, direct] = [proxy.url, db.url];
-      calibration = await calibrateProxy(
-        proxy,
-        options.latencyMs,
-        async () => (await roundTripMs(through)) - (await roundTripMs(direct)),
+      const [through, direct, running] = [proxy.url, db.url, proxy];
+      const { value, coresAwake } = await withCoresAwake(() =>
+        calibrateProxy(running, options.latencyMs, () => addedRoundTripMs(direct, through)),
       );
+      calibration = { ...value, coresAwake };
       progress.note(
-        `latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port} (${proxy.scheduling}): ${calibration.oneWayMs.toFixed(3)} ms each way, as its own hops cost ${calibration.overheadMs.toFixed(2)} ms; measured idle +${calibration.addedMs.toFixed(2)} ms`,
+        `latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port} (${proxy.scheduling}): ${calibration.oneWayMs.toFixed(3)} ms each way, as its own hops cost ${calibration.overheadMs.toFixed(2)} ms; measured with the cores awake (${coresAwake}) +${calibration.addedMs.toFixed(2)} ms`,
       );
     }
     const roundTrip = {

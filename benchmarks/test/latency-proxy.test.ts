@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server, Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibrateProxy, proxyCpuMs, startLatencyProxy } from '../src/latency-proxy';
+import { calibrateProxy, proxyCpuMs, startLatencyProxy, withCoresAwake } from '../src/latency-proxy';
 
 let echo: Server;
 let port = 0;
@@ -108,6 +110,25 @@ describe('latency proxy', () => {
     const floor = await calibrateProxy(slow, 0.2, async () => 2 * slow.oneWayMs + 0.6);
     expect(floor.oneWayMs).toBe(0);
     expect(floor.addedMs).toBeCloseTo(0.6, 5);
+  });
+
+  it('keeps every core awake while it calibrates, and leaves no spinner behind', async () => {
+    const children = () => {
+      try {
+        return execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' })
+          .trim()
+          .split('\n');
+      } catch {
+        return []; // pgrep exits 1 when it finds none
+      }
+    };
+    const before = children().length;
+    const { value, coresAwake } = await withCoresAwake(async () => children().length);
+    expect(value - before).toBe(availableParallelism());
+    expect(coresAwake).toMatch(
+      new RegExp(`^${availableParallelism()} (SCHED_IDLE|nice 19|default) spinners$`),
+    );
+    expect(children()).toHaveLength(before);
   });
 
   it('keeps the byte stream in order', async () => {
