@@ -15,7 +15,7 @@ export interface Phase {
   cpu?: RoundCpu;
   /** With --latency, closed loops: the round trip the proxy added while the phase ran (medians, ms). */
   proxyRoundTrip?: { directMs: number; proxiedMs: number; addedMs: number; samples: number };
-  /** Statements the database executed during the phase (pg_stat_statements, warm-up calls included). */
+  /** Statements the database executed during the timed part (pg_stat_statements; see measure's afterWarmUp). */
   statements?: number;
 }
 
@@ -31,7 +31,13 @@ export interface Measurable {
  * `concurrency` callers otherwise (tinybench's task concurrency: each caller starts its next call as soon as
  * its last one returns).
  */
-export async function measure(task: Measurable, profile: Profile, signal?: AbortSignal): Promise<Phase> {
+export async function measure(
+  task: Measurable,
+  profile: Profile,
+  signal?: AbortSignal,
+  /** Runs between the warm-up and the timed part, outside both (the in-round statement count starts here). */
+  afterWarmUp?: () => Promise<void>,
+): Promise<Phase> {
   const concurrency = task.concurrency ?? 1;
   // tinybench listens on the signal it is given and a run has hundreds of phases: give each its own
   const local = new AbortController();
@@ -39,7 +45,7 @@ export async function measure(task: Measurable, profile: Profile, signal?: Abort
   signal?.addEventListener('abort', abort, { once: true });
   if (signal?.aborted) local.abort();
   try {
-    return await phase(task, profile, concurrency, local.signal);
+    return await phase(task, profile, concurrency, local.signal, afterWarmUp);
   } finally {
     signal?.removeEventListener('abort', abort);
   }
@@ -50,6 +56,7 @@ async function phase(
   profile: Profile,
   concurrency: number,
   signal: AbortSignal,
+  afterWarmUp: (() => Promise<void>) | undefined,
 ): Promise<Phase> {
   const closedLoop = concurrency > 1;
   const bench = new Bench({
@@ -78,6 +85,7 @@ async function phase(
   const t = bench.getTask('task')!;
   await t.warmup();
   const warm = completed;
+  await afterWarmUp?.();
   const started = performance.now();
   await t.run();
   const wallMs = performance.now() - started;

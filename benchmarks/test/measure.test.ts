@@ -37,3 +37,13 @@ test('no warm-up budget, no warm-up call', async () => {
   const phase = await measure(task, { ...profile, warmupTime: 0, warmupIterations: 0 });
   expect(phase.total).toBe(phase.completed);
 });
+
+test('afterWarmUp runs once, after the last warm-up call and before the first timed one', async () => {
+  const task = slowTask();
+  let callsBefore = -1;
+  const phase = await measure(task, profile, undefined, async () => {
+    callsBefore = task.calls;
+  });
+  expect(callsBefore).toBe(phase.total - phase.completed);
+  expect(callsBefore).toBe(2);
+});
