@@ -201,7 +201,7 @@ export interface ProxyCalibration {
   oneWayMs: number;
   addedMs: number;
   steps: number;
-  /** What kept the cores awake while it measured (withCoresAwake), e.g. `2 SCHED_IDLE spinners`. */
+  /** What kept the cores awake while it measured and while the run went on (keepCoresAwake). */
   coresAwake?: string;
 }
 
@@ -264,16 +264,24 @@ export async function addedRoundTripMs(
   }
 }
 
+/** Processes that keep every core out of its idle state; `stop` ends them. */
+export interface CoresAwake {
+  /** What keeps them awake, e.g. `2 SCHED_IDLE spinners`. */
+  description: string;
+  stop(): Promise<void>;
+}
+
 /**
- * Runs `measure` with every core kept busy by processes that give way to anything else that wants to run
- * (SCHED_IDLE where chrt may set it, else nice 19). Why: a proxy measured on an idle machine pays for waking an
- * idle core on every hop, which it does not under the load it is calibrated for — idle, its hops cost
- * 0.45–0.6 ms per round trip here, with the cores awake 0.15–0.2 ms, and under pooling's load about 0.25 ms
- * (calibrated idle, 1 ms asked became about 0.75 ms under load). Each spinner exits when the harness does.
+ * Keeps every core busy with processes that give way to anything else that wants to run (SCHED_IDLE where
+ * chrt may set it, else nice 19), for as long as a `--latency` run goes on. Why: on this VM a core that goes
+ * idle is slow to wake, and the proxy's round trip wakes three processes where a direct one wakes two, so the
+ * round trip it adds depends on how idle the machine is. Measured here with 0.4 ms each way: a single
+ * caller's round trip through the proxy took 1.6–2.5 ms (direct 0.2–0.45) on the idle machine and 1.1–1.3 ms
+ * (direct 0.16–0.28) with the cores awake; a calibration on the idle machine measured 0.45–0.6 ms of hops,
+ * with the cores awake 0.2–0.26 and under pooling's load about 0.25. The direct path did not get slower.
+ * Each spinner also exits when the harness does.
  */
-export async function withCoresAwake<T>(
-  measure: () => Promise<T>,
-): Promise<{ value: T; coresAwake: string }> {
+export function keepCoresAwake(): CoresAwake {
   const spin = `const p=${process.pid};for(;;){for(let i=0;i<1e7;i++);if(process.ppid!==p)process.exit()}`;
   const spinners = Array.from({ length: availableParallelism() }, () =>
     spawn(process.execPath, ['-e', spin], { stdio: 'ignore' }),
@@ -291,20 +299,21 @@ export async function withCoresAwake<T>(
       }
     }
   });
-  try {
-    return { value: await measure(), coresAwake: `${spinners.length} ${policies[0]} spinners` };
-  } finally {
-    await Promise.all(
-      spinners.map(
-        (child) =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGKILL');
-          }),
-      ),
-    );
-  }
+  return {
+    description: `${spinners.length} ${policies[0]} spinners`,
+    stop: async () => {
+      await Promise.all(
+        spinners.map(
+          (child) =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGKILL');
+            }),
+        ),
+      );
+    },
+  };
 }
 
 /** Median time of `SELECT 1` on one connection to `url` (ms): what a round trip costs there. */

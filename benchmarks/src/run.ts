@@ -5,13 +5,14 @@ import { BenchDatabase, DATA_DIR } from './database';
 import { type Implementation, loadImplementations } from './implementations';
 import {
   addedRoundTripMs,
+  type CoresAwake,
   calibrateProxy,
+  keepCoresAwake,
   type LatencyProxy,
   loadedRoundTripSummary,
   type ProxyCalibration,
   roundTripMs,
   startLatencyProxy,
-  withCoresAwake,
 } from './latency-proxy';
 import { asRole, libraryRole } from './library-role';
 import type { RunOptions } from './options';
@@ -112,6 +113,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
   let server: PostgresServer | undefined;
   let db: BenchDatabase | undefined;
   let proxy: LatencyProxy | undefined;
+  let awake: CoresAwake | undefined;
   let calibration: ProxyCalibration | null = null;
   let counter: StatementCounter | null = null;
   try {
@@ -139,13 +141,14 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     if (role.note) progress.note(`statement counts: ${role.note}`);
     if (options.latencyMs > 0) {
       proxy = await startLatencyProxy(db.url, options.latencyMs);
-      const [through, direct, running] = [proxy.url, db.url, proxy];
-      const { value, coresAwake } = await withCoresAwake(() =>
-        calibrateProxy(running, options.latencyMs, () => addedRoundTripMs(direct, through)),
-      );
-      calibration = { ...value, coresAwake };
+      awake = keepCoresAwake();
+      const [through, direct] = [proxy.url, db.url];
+      calibration = {
+        ...(await calibrateProxy(proxy, options.latencyMs, () => addedRoundTripMs(direct, through))),
+        coresAwake: awake.description,
+      };
       progress.note(
-        `latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port} (${proxy.scheduling}): ${calibration.oneWayMs.toFixed(3)} ms each way, as its own hops cost ${calibration.overheadMs.toFixed(2)} ms; measured with the cores awake (${coresAwake}) +${calibration.addedMs.toFixed(2)} ms`,
+        `latency: +${options.latencyMs} ms per round trip through a proxy on port ${proxy.port} (${proxy.scheduling}): ${calibration.oneWayMs.toFixed(3)} ms each way, as its own hops cost ${calibration.overheadMs.toFixed(2)} ms; measured +${calibration.addedMs.toFixed(2)} ms with the cores kept awake for the run (${awake.description})`,
       );
     }
     const roundTrip = {
@@ -270,6 +273,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     progress.stop();
     await counter?.close().catch(() => {});
     await proxy?.close().catch(() => {});
+    await awake?.stop().catch(() => {});
     await db?.close().catch(() => {});
     await server?.stop().catch(() => {});
   }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server, Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibrateProxy, proxyCpuMs, startLatencyProxy, withCoresAwake } from '../src/latency-proxy';
+import { calibrateProxy, keepCoresAwake, proxyCpuMs, startLatencyProxy } from '../src/latency-proxy';
 
 let echo: Server;
 let port = 0;
@@ -112,7 +112,7 @@ describe('latency proxy', () => {
     expect(floor.addedMs).toBeCloseTo(0.6, 5);
   });
 
-  it('keeps every core awake while it calibrates, and leaves no spinner behind', async () => {
+  it('keeps every core awake while a latency run goes on, and leaves no spinner behind', async () => {
     const children = () => {
       try {
         return execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' })
@@ -123,11 +123,12 @@ describe('latency proxy', () => {
       }
     };
     const before = children().length;
-    const { value, coresAwake } = await withCoresAwake(async () => children().length);
-    expect(value - before).toBe(availableParallelism());
-    expect(coresAwake).toMatch(
+    const awake = keepCoresAwake();
+    expect(children().length - before).toBe(availableParallelism());
+    expect(awake.description).toMatch(
       new RegExp(`^${availableParallelism()} (SCHED_IDLE|nice 19|default) spinners$`),
     );
+    await awake.stop();
     expect(children()).toHaveLength(before);
   });
 
