@@ -80,7 +80,7 @@ function build() {
     .option('--pool <size>', `Pool size of every implementation (default: ${DEFAULT_POOL_SIZE})`)
     .option(
       '--latency <ms>',
-      'Route every connection through a proxy adding this round-trip time (default: 0)',
+      'Route every connection through a proxy adding this round-trip time; keeps every core busy at the lowest priority meanwhile (default: 0)',
     )
     .option('--out <dir>', 'Results directory (default: benchmarks/results/<date>-<git sha>/)');
   cli.help();
