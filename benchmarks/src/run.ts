@@ -2,6 +2,7 @@ import { type PostgresServer, StatementCounter, startServer } from '@dal/db';
 import pg from 'pg';
 import { postmasterPid } from './cpu';
 import { BenchDatabase, DATA_DIR } from './database';
+import { BenchmarkError } from './errors';
 import { type Implementation, loadImplementations } from './implementations';
 import {
   addedRoundTripMs,
@@ -191,6 +192,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     const scenarioSeconds: Record<string, ScenarioSeconds> = {};
     // the baseline's rows come from the pooling scenario's rounds (scenarios/pooling.ts)
     const pgbench = scenarios.some((s) => s.id === 'pooling') ? pgbenchInfo() : null;
+    let stopped: { scenario: string; error: BenchmarkError } | null = null;
     for (const plan of plans) {
       const job: ScenarioJob = {
         scenario: plan.scenario.id,
@@ -208,7 +210,18 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         proxyPid: proxy?.pid ?? null,
       };
       const scenarioBegan = performance.now();
-      const { results, seconds } = await runScenarioProcess(job, progress, signal);
+      let outcome: Awaited<ReturnType<typeof runScenarioProcess>>;
+      try {
+        outcome = await runScenarioProcess(job, progress, signal);
+      } catch (error) {
+        // a scenario that stops the run (other data than raw pg, a count that disagrees with the rounds) does
+        // not take the scenarios that finished before it along: they are written out, and the run says where
+        // it stopped. A usage error or Ctrl-C ends it as before.
+        if (!(error instanceof BenchmarkError) || signal.aborted || reports.length === 0) throw error;
+        stopped = { scenario: plan.scenario.id, error };
+        break;
+      }
+      const { results, seconds } = outcome;
       if (plan.scenario.writes) await db.settle();
       if (seconds)
         scenarioSeconds[plan.scenario.id] = { total: (performance.now() - scenarioBegan) / 1000, ...seconds };
@@ -237,6 +250,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       pgbench,
       wallSeconds: (performance.now() - began) / 1000,
       scenarioSeconds,
+      stopped: stopped && { scenario: stopped.scenario, message: stopped.error.message },
     });
     const charts = await renderCharts(reports);
     const files: Record<string, string> = {
@@ -268,6 +282,11 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     process.stdout.write(
       `results: ${written.dir}${written.failed ? ' (fallback directory)' : ''} (${formatDuration(performance.now() - began)})\n`,
     );
+    if (stopped) {
+      throw new BenchmarkError(
+        `${stopped.error.message}\n  the ${reports.length} scenario(s) that finished before ${stopped.scenario} are in ${written.dir}`,
+      );
+    }
     return 0;
   } finally {
     progress.stop();

@@ -200,6 +200,48 @@ describe('a run at --scale test', () => {
     expect(existsSync(join(scratch, 'no'))).toBe(false);
   }, 60_000);
 
+  it('keeps the scenarios that finished when a later one stops the run, and says where it stopped', async () => {
+    const out = join(scratch, 'partial');
+    const parsed = parseArgs([
+      '--quick',
+      '--scale',
+      'test',
+      '--scenario',
+      'n-plus-one,point-read',
+      '--out',
+      out,
+    ]);
+    if (parsed.kind !== 'run') throw new Error('expected a run');
+    const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = inject('dalAdminUrl');
+    try {
+      // the tampered implementation reads its orders like raw pg and only its getProduct is wrong
+      const outcome = run(
+        { ...parsed.options, impls: ['pg', 'tampered'] },
+        {
+          progress: new Progress(silent, false),
+          signal: new AbortController().signal,
+          registryModule: new URL('./fixtures/tampered-registry.ts', import.meta.url).href,
+        },
+      );
+      await expect(outcome).rejects.toThrow(BenchmarkError);
+      await expect(outcome).rejects.toThrow(
+        /^tampered: point-read getProduct returned other data than raw pg[\s\S]*\n {2}the 1 scenario\(s\) that finished before point-read are in /,
+      );
+    } finally {
+      process.env.DATABASE_URL = previous;
+    }
+    const raw = JSON.parse(readFileSync(join(out, 'raw.json'), 'utf8'));
+    expect(raw.scenarios.map((s: { scenario: string }) => s.scenario)).toEqual(['n-plus-one']);
+    const env = JSON.parse(readFileSync(join(out, 'environment.json'), 'utf8'));
+    expect(env.run.stopped.scenario).toBe('point-read');
+    expect(env.run.stopped.message).toMatch(/^tampered: point-read getProduct returned other data/);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(
+      '**This run stopped in scenario point-read**',
+    );
+  }, 180_000);
+
   it('settles the written tables with a vacuum and a checkpoint', async () => {
     const db = await BenchDatabase.open(inject('dalAdminUrl'), 'test', { attach: true });
     const admin = new pg.Client({ connectionString: db.url });

@@ -88,6 +88,8 @@ export interface EnvironmentInput {
   wallSeconds: number;
   /** Each scenario's wall time by part (runner.ts ScenarioSeconds). */
   scenarioSeconds?: Record<string, ScenarioSeconds>;
+  /** The scenario that stopped the run and why; the results hold the scenarios that finished before it. */
+  stopped?: { scenario: string; message: string } | null;
   /** The code that ran, read when the run started (see gitState). */
   git: GitState;
   /** The pgbench baseline's version and script (its rows are in the pooling results); null without pooling. */
@@ -170,6 +172,8 @@ export async function describeEnvironment(input: EnvironmentInput) {
       wallSeconds: Math.round(input.wallSeconds),
       /** Each scenario's wall time (s) by part: what is timed, and what the warm-up, checks and resets cost. */
       scenarioSeconds: input.scenarioSeconds ?? null,
+      /** Set when a scenario stopped the run: the results hold only the scenarios that finished before it. */
+      stopped: input.stopped ?? null,
     },
     configuration: {
       driver: `${input.impls

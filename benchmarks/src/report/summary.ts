@@ -72,6 +72,11 @@ export function summaryMarkdown(
   out.push(
     `# Benchmark results ${env.date.slice(0, 10)} (${env.git.sha?.slice(0, 7) ?? 'no git'}${env.git.dirty ? ', uncommitted changes' : ''})`,
   );
+  if (run.stopped) {
+    out.push(
+      `> **This run stopped in scenario ${run.stopped.scenario}**; the ${reports.length} scenario(s) below finished before it. ${run.stopped.message.split('\n')[0]}`,
+    );
+  }
   out.push(
     [
       `- Node ${env.node}, ${env.platform}; ${env.cpu.count} × ${env.cpu.model}; ${env.memoryGiB} GiB memory`,
