@@ -38,21 +38,21 @@ interface Pipe {
   ended: boolean;
 }
 
-function realTime(pid: number): string | null {
+/** Sets a scheduling policy with chrt (util-linux; real-time and SCHED_IDLE need the right to): its label, or null. */
+function chrt(pid: number, args: string[], label: string): string | null {
   try {
-    execFileSync('chrt', ['--fifo', '--all-tasks', '--pid', String(PROXY_RT_PRIORITY), String(pid)], {
-      stdio: 'ignore',
-    });
-    return `SCHED_FIFO ${PROXY_RT_PRIORITY}`;
+    execFileSync('chrt', [...args, String(pid)], { stdio: 'ignore' });
+    return label;
   } catch {
     return null;
   }
 }
 
-function lowerNice(pid: number): string | null {
+/** Sets a nice value: its label, or null where the user may not. */
+function nice(pid: number, value: number): string | null {
   try {
-    setPriority(pid, PROXY_NICE);
-    return `nice ${PROXY_NICE}`;
+    setPriority(pid, value);
+    return `nice ${value}`;
   } catch {
     return null;
   }
@@ -135,7 +135,14 @@ export function startLatencyProxy(targetUrl: string, rttMs: number): Promise<Lat
       // asked under pooling's load, 3.84 ms at pool 32). A real-time policy lets it run as soon as a chunk is
       // due; it blocks between chunks (no spinning), and the kernel caps real-time tasks at 95% of a core.
       // Where the user may not (root or CAP_SYS_NICE; chrt from util-linux) it falls back to nice, then default.
-      const scheduling = realTime(child.pid!) ?? lowerNice(child.pid!) ?? 'default';
+      const scheduling =
+        chrt(
+          child.pid!,
+          ['--fifo', '--all-tasks', '--pid', String(PROXY_RT_PRIORITY)],
+          `SCHED_FIFO ${PROXY_RT_PRIORITY}`,
+        ) ??
+        nice(child.pid!, PROXY_NICE) ??
+        'default';
       const url = new URL(targetUrl);
       url.hostname = '127.0.0.1';
       url.port = String(message.port);
@@ -241,27 +248,54 @@ export async function addedRoundTripMs(
   proxyUrl: string,
   { samples = 200, warm = 100 } = {},
 ): Promise<number> {
+  const pair = probePair(directUrl, proxyUrl);
+  try {
+    await pair.connect();
+    for (let i = 0; i < warm; i++) await pair.turn(false);
+    for (let i = 0; i < samples; i++) await pair.turn();
+    return pair.medians()!.addedMs;
+  } finally {
+    await pair.end();
+  }
+}
+
+/**
+ * A direct and a proxied connection as the harness's role, which the statement counts leave out (or the
+ * probe's calls would count as the libraries'), timing `SELECT 1` in turns.
+ */
+function probePair(directUrl: string, proxyUrl: string) {
   const direct = new pg.Client({ connectionString: directUrl, application_name: 'dal-bench-harness' });
   const proxied = new pg.Client({ connectionString: proxyUrl, application_name: 'dal-bench-harness' });
   for (const c of [direct, proxied]) c.on('error', () => {});
-  try {
-    await Promise.all([direct.connect(), proxied.connect()]);
-    const times = { direct: [] as number[], proxied: [] as number[] };
-    for (let i = 0; i < warm + samples; i++) {
-      for (const [client, into] of [
-        [direct, times.direct],
-        [proxied, times.proxied],
-      ] as const) {
-        const started = performance.now();
-        await client.query('SELECT 1');
-        if (i >= warm) into.push(performance.now() - started);
+  let times = { direct: [] as number[], proxied: [] as number[] };
+  const time = async (client: pg.Client) => {
+    const started = performance.now();
+    await client.query('SELECT 1');
+    return performance.now() - started;
+  };
+  return {
+    connect: () => Promise.all([direct.connect(), proxied.connect()]),
+    /** One `SELECT 1` on each, direct first; its times are kept unless `keep` is false. */
+    async turn(keep = true) {
+      const d = await time(direct);
+      const p = await time(proxied);
+      if (keep) {
+        times.direct.push(d);
+        times.proxied.push(p);
       }
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    return median(times.proxied) - median(times.direct);
-  } finally {
-    await Promise.all([direct.end().catch(() => {}), proxied.end().catch(() => {})]);
-  }
+    },
+    forget() {
+      times = { direct: [], proxied: [] };
+    },
+    /** Medians of the kept turns: direct, through the proxy, and their difference (ms); null without turns. */
+    medians(): { directMs: number; proxiedMs: number; addedMs: number; samples: number } | null {
+      if (times.proxied.length === 0) return null;
+      const d = upperMedian(times.direct);
+      const p = upperMedian(times.proxied);
+      return { directMs: d, proxiedMs: p, addedMs: p - d, samples: times.proxied.length };
+    },
+    end: () => Promise.all([direct.end().catch(() => {}), proxied.end().catch(() => {})]),
+  };
 }
 
 /** Processes that keep every core out of its idle state; `stop` ends them. */
@@ -286,19 +320,9 @@ export function keepCoresAwake(): CoresAwake {
   const spinners = Array.from({ length: availableParallelism() }, () =>
     spawn(process.execPath, ['-e', spin], { stdio: 'ignore' }),
   );
-  const policies = spinners.map((child) => {
-    try {
-      execFileSync('chrt', ['--idle', '--pid', '0', String(child.pid)], { stdio: 'ignore' });
-      return 'SCHED_IDLE';
-    } catch {
-      try {
-        setPriority(child.pid!, 19);
-        return 'nice 19';
-      } catch {
-        return 'default';
-      }
-    }
-  });
+  const policies = spinners.map(
+    (child) => chrt(child.pid!, ['--idle', '--pid', '0'], 'SCHED_IDLE') ?? nice(child.pid!, 19) ?? 'default',
+  );
   return {
     description: `${spinners.length} ${policies[0]} spinners`,
     stop: async () => {
@@ -316,6 +340,11 @@ export function keepCoresAwake(): CoresAwake {
   };
 }
 
+/** The middle value, the upper of the two middle ones for an even count: the median of every probe figure. */
+export function upperMedian(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
 /** Median time of `SELECT 1` on one connection to `url` (ms): what a round trip costs there. */
 export async function roundTripMs(url: string, samples = 50): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -329,7 +358,7 @@ export async function roundTripMs(url: string, samples = 50): Promise<number> {
       await client.query('SELECT 1');
       times.push(performance.now() - started);
     }
-    return times.sort((a, b) => a - b)[Math.floor(samples / 2)]!;
+    return upperMedian(times);
   } finally {
     await client.end();
   }
@@ -342,31 +371,20 @@ export async function roundTripMs(url: string, samples = 50): Promise<number> {
  * the statement counts leave out (the harness's), or the probe's calls would count as the libraries'.
  */
 export function loadedRoundTrip(directUrl: string, proxyUrl: string) {
-  const direct = new pg.Client({ connectionString: directUrl, application_name: 'dal-bench-harness' });
-  const proxied = new pg.Client({ connectionString: proxyUrl, application_name: 'dal-bench-harness' });
-  for (const c of [direct, proxied]) c.on('error', () => {});
-  const times: { direct: number[]; proxied: number[] } = { direct: [], proxied: [] };
+  const pair = probePair(directUrl, proxyUrl);
   let running = false;
   let loop: Promise<void> = Promise.resolve();
-  const time = async (client: pg.Client, into: number[]) => {
-    const started = performance.now();
-    await client.query('SELECT 1');
-    into.push(performance.now() - started);
-  };
   return {
     async open() {
-      await Promise.all([direct.connect(), proxied.connect()]);
-      await time(direct, []);
-      await time(proxied, []);
+      await pair.connect();
+      await pair.turn(false);
     },
     start() {
-      times.direct = [];
-      times.proxied = [];
+      pair.forget();
       running = true;
       loop = (async () => {
         while (running) {
-          await time(direct, times.direct);
-          await time(proxied, times.proxied);
+          await pair.turn();
           await new Promise((r) => setTimeout(r, 5));
         }
       })();
@@ -375,16 +393,12 @@ export function loadedRoundTrip(directUrl: string, proxyUrl: string) {
     async stop(): Promise<{ directMs: number; proxiedMs: number; addedMs: number; samples: number } | null> {
       running = false;
       await loop;
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      if (times.proxied.length === 0) return null;
-      const d = median(times.direct);
-      const p = median(times.proxied);
-      return { directMs: d, proxiedMs: p, addedMs: p - d, samples: times.proxied.length };
+      return pair.medians();
     },
     async close() {
       running = false;
       await loop.catch(() => {});
-      await Promise.all([direct.end().catch(() => {}), proxied.end().catch(() => {})]);
+      await pair.end();
     },
   };
 }
@@ -413,7 +427,6 @@ export function loadedRoundTripSummary(
   string,
   { addedMs: number; minMs: number; maxMs: number; rounds: number; proxyCpuMsPerRound: number | null }
 > | null {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const out: Record<
     string,
     { addedMs: number; minMs: number; maxMs: number; rounds: number; proxyCpuMsPerRound: number | null }
@@ -424,11 +437,11 @@ export function loadedRoundTripSummary(
     if (added.length === 0) continue;
     const cpu = rounds.flatMap((p) => (p.cpu?.proxyMs == null ? [] : [p.cpu.proxyMs]));
     out[report.scenario.id] = {
-      addedMs: median(added),
+      addedMs: upperMedian(added),
       minMs: Math.min(...added),
       maxMs: Math.max(...added),
       rounds: added.length,
-      proxyCpuMsPerRound: cpu.length ? median(cpu) : null,
+      proxyCpuMsPerRound: cpu.length ? upperMedian(cpu) : null,
     };
   }
   return Object.keys(out).length ? out : null;

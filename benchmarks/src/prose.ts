@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compareIntervals, type Interval, ratioVerdict } from './intervals';
-import { selfTestVerdict } from './latency-proxy';
+import { selfTestVerdict, upperMedian } from './latency-proxy';
 import { PGBENCH_ID } from './pgbench';
 import { perOperation, rowsRead } from './plans';
 import { fmt, fmtCount } from './report/table';
@@ -214,11 +214,10 @@ export class Figures {
       case 'added': {
         const added = this.run(run)
           .results.filter((r) => r.scenario === arg(0) && r.case === arg(1))
-          .flatMap((r) => r.proxyAddedMs)
-          .sort((a, b) => a - b);
+          .flatMap((r) => r.proxyAddedMs);
         if (added.length === 0)
           throw new ProseError(`${key}: no proxied round trips in ${arg(0)} / ${arg(1)}`);
-        return (added[Math.floor(added.length / 2)] as number).toFixed(2);
+        return upperMedian(added).toFixed(2);
       }
       case 'selftest': {
         const env = this.run(run).environment;
