@@ -41,7 +41,7 @@ export function processCpuNs(pid: number): number | null {
  * Children of `pid`: from its threads' /proc children lists where the kernel has them (one read per thread),
  * else from every process's parent id in /proc (a scan of some 400 processes with pooling's held pools).
  */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   try {
     const out: number[] = [];
     for (const tid of readdirSync(`/proc/${pid}/task`)) {

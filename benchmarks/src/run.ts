@@ -18,6 +18,7 @@ import {
 import { asRole, libraryRole } from './library-role';
 import type { RunOptions } from './options';
 import { pgbenchInfo } from './pgbench';
+import { placement, placeServer } from './placement';
 import { formatDuration, type Progress } from './progress';
 import { IMPLEMENTATIONS, type RegisteredImplementation } from './registry';
 import { pgbenchComparison } from './report/baseline';
@@ -160,6 +161,8 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     if (!counter) progress.note('statement counts: n/a (the server has no pg_stat_statements)');
 
     const serverPid = server.kind === 'embedded' ? postmasterPid(DATA_DIR) : null;
+    const place = placement({ serverPid, latency: options.latencyMs > 0 });
+    const splitScenarios: string[] = [];
     const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.id));
     const ctx: ScenarioContext = {
       db,
@@ -210,6 +213,12 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         proxyPid: proxy?.pid ?? null,
       };
       const scenarioBegan = performance.now();
+      // a single caller's rounds run with the harness and the server on cores of their own (placement.ts); the
+      // scenario's process inherits this process's CPUs
+      const oneCaller = plan.cases.every((c) => c.tasks.every((t) => (t.spec.concurrency ?? 1) === 1));
+      const unplace =
+        oneCaller && place.split && serverPid !== null ? placeServer(serverPid, place.split) : null;
+      if (unplace) splitScenarios.push(plan.scenario.id);
       let outcome: Awaited<ReturnType<typeof runScenarioProcess>>;
       try {
         outcome = await runScenarioProcess(job, progress, signal);
@@ -220,6 +229,8 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         if (!(error instanceof BenchmarkError) || signal.aborted || reports.length === 0) throw error;
         stopped = { scenario: plan.scenario.id, error };
         break;
+      } finally {
+        unplace?.();
       }
       const { results, seconds } = outcome;
       if (plan.scenario.writes) await db.settle();
@@ -251,6 +262,9 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       wallSeconds: (performance.now() - began) / 1000,
       scenarioSeconds,
       stopped: stopped && { scenario: stopped.scenario, message: stopped.error.message },
+      placement: place.split
+        ? { harnessCpus: place.split.harness, serverCpus: place.split.server, scenarios: splitScenarios }
+        : { reason: place.reason, scenarios: [] },
     });
     const charts = await renderCharts(reports);
     const files: Record<string, string> = {

@@ -90,11 +90,17 @@ export interface EnvironmentInput {
   scenarioSeconds?: Record<string, ScenarioSeconds>;
   /** The scenario that stopped the run and why; the results hold the scenarios that finished before it. */
   stopped?: { scenario: string; message: string } | null;
+  /** Where single-caller scenarios ran (placement.ts): the cores of each side and which scenarios, or why not. */
+  placement?: RunPlacement;
   /** The code that ran, read when the run started (see gitState). */
   git: GitState;
   /** The pgbench baseline's version and script (its rows are in the pooling results); null without pooling. */
   pgbench: PgbenchInfo | null;
 }
+
+export type RunPlacement =
+  | { harnessCpus: string; serverCpus: string; scenarios: string[] }
+  | { reason: string; scenarios: [] };
 
 export interface GitState {
   sha: string | null;
@@ -174,6 +180,11 @@ export async function describeEnvironment(input: EnvironmentInput) {
       scenarioSeconds: input.scenarioSeconds ?? null,
       /** Set when a scenario stopped the run: the results hold only the scenarios that finished before it. */
       stopped: input.stopped ?? null,
+      /**
+       * Single-caller scenarios: the harness and the embedded server on cores of their own (taskset), so every
+       * round trip crosses between the same cores; scenarios with concurrent callers are left to the scheduler.
+       */
+      placement: input.placement ?? null,
     },
     configuration: {
       driver: `${input.impls

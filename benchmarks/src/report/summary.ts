@@ -5,7 +5,7 @@ import type { CaseResult, Counts, ScenarioReport } from '../runner';
 import { P99_MIN_SAMPLES } from '../stats';
 import { pgbenchComparison } from './baseline';
 import type { Chart } from './charts';
-import type { Environment } from './environment';
+import type { Environment, RunPlacement } from './environment';
 import { paginationPlans, planBlock, planFlagList, planShape } from './plans';
 import { driversOf, fmt, fmtCount, markdownTable, scenarioTable } from './table';
 
@@ -60,6 +60,12 @@ function sqlSection(results: readonly CaseResult[], impl: string): string {
   return `<details><summary>SQL sent by ${impl}</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
 }
 
+/** Where the single-caller scenarios ran (placement.ts), in one line. */
+export function placementLine(placement: RunPlacement): string {
+  if (!('harnessCpus' in placement)) return `single-caller scenarios ${placement.reason}`;
+  return `single-caller scenarios (${placement.scenarios.join(', ') || 'none in this run'}) ran split, the harness on CPU ${placement.harnessCpus} and every server process on CPU ${placement.serverCpus}; the others on every core`;
+}
+
 export function summaryMarkdown(
   env: Environment,
   impls: readonly Implementation[],
@@ -86,6 +92,7 @@ export function summaryMarkdown(
         .join(', ')}), seed ${env.dataset.seed}, fingerprint ${env.dataset.fingerprint}`,
       `- Profile ${run.profile}: an untimed warm-up round of ${run.warmupMs} ms per task, then ${run.rounds} interleaved rounds of ${run.timeBudgetMsPerTaskAndRound} ms (at least ${run.minIterationsPerRound} operations) per task after a ${run.roundWarmupMs} ms warm-up; order within rounds balanced (seed ${run.orderSeed})`,
       `- Pool size ${run.pool} for every implementation; latency: ${run.latency}; SELECT 1 round trip (median): ${fmt(run.roundTripMs.libraries)} ms${run.latencyMs > 0 ? ` (direct: ${fmt(run.roundTripMs.direct)} ms)` : ''}`,
+      ...(run.placement ? [`- Cores: ${placementLine(run.placement)}`] : []),
       `- Statement counts: ${env.configuration.statementCounting}`,
       `- Harness overhead (empty task): p50 ${fmt(env.harness.overhead.p50Ms * 1000)} µs, mean ${fmt(env.harness.overhead.meanMs * 1000)} µs`,
       `- Every output was verified to deep-equal raw pg's for the same input before it was timed.`,
