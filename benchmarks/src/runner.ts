@@ -20,6 +20,7 @@ import {
   type ScenarioContext,
   type ScenarioImplementation,
   type TaskSpec,
+  warmUpTime,
 } from './scenario';
 import { type Stats, summarize } from './stats';
 import { firstDifference } from './verify';
@@ -191,7 +192,8 @@ export function plannedUnits(plans: Planned[], profile: Profile, counting: boole
       units += n * profile.rounds * roundUnits(plan.scenario, profile);
       // the warm-up round (slow tasks skip it)
       units +=
-        c.tasks.filter((t) => t.spec.iterations === undefined).length * (profile.warmupTime + OVERHEAD_UNITS);
+        c.tasks.filter((t) => t.spec.iterations === undefined).length *
+        (2 * warmUpTime(plan.scenario, profile) + OVERHEAD_UNITS);
     }
   }
   return units;
@@ -437,7 +439,8 @@ async function time(
   const observed = new Map<string, Record<string, number | string>>();
   // Round 0 warms up and is thrown away: the scenario's process is new, and whichever task ran first
   // would otherwise pay for V8 compiling the code every library shares (node-postgres).
-  const warmUp: Profile = { ...profile, time: profile.warmupTime, iterations: 1 };
+  const warmUpMs = warmUpTime(scenario, profile);
+  const warmUp: Profile = { ...profile, time: warmUpMs, warmupTime: warmUpMs, iterations: 1 };
   // a round's own warm-up refreshes what the other implementations' turns evicted: its time, or one call of a
   // task slower than that (two calls of an OFFSET page 10,000 were a quarter of the run's pagination time)
   const timed: Profile = {
@@ -531,7 +534,7 @@ async function time(
         }
         if (scenario.writes) await setup.db.reset();
         if (round === 0) {
-          setup.progress.advance(warmUp.time + OVERHEAD_UNITS);
+          setup.progress.advance(2 * warmUp.time + OVERHEAD_UNITS);
           continue;
         }
         (phases.get(key) ?? phases.set(key, []).get(key))!.push(phase);

@@ -102,6 +102,21 @@ export interface BenchCase {
  */
 export const SINGLE_CALLER_ROUNDS = 2;
 
+/**
+ * warmUpFactor of the single-caller read scenarios: a warm-up round of 2 × 300 ms per task (tinybench's warm-up
+ * and an untimed run) in the default profile. With 2 × 50 ms, two back-to-back runs' rounds 1–4 ran at 0.78–0.96
+ * of the throughput of their later rounds, averaged over every row (round 1: 0.78–0.91 by scenario), and
+ * reached it from round 5, after about 600 ms of calls per task: V8 was still optimising the libraries' code
+ * and sizing its young generation (the ORMs' share of time in calls over 1 ms fell round by round, e.g.
+ * Kysely's point read 19–26% of the time in rounds 1–3, 1–6% after). Those rounds widened every interval
+ * and moved the medians.
+ */
+export const SINGLE_CALLER_WARM_UP = 6;
+
+/** Untimed milliseconds per task of `scenario`'s warm-up round under `profile`. */
+export const warmUpTime = (scenario: Scenario, profile: Profile): number =>
+  profile.warmupTime * (scenario.warmUpFactor ?? 1);
+
 /** Timed milliseconds per task and round of `scenario` under `profile`. */
 export const roundTime = (scenario: Scenario, profile: Profile): number =>
   profile.time * (scenario.roundTimeFactor ?? 1);
@@ -126,6 +141,8 @@ export interface Scenario {
   caseByCase?: boolean;
   /** Each timed round lasts this many times the profile's `time` (default 1). */
   roundTimeFactor?: number;
+  /** The untimed warm-up round lasts this many times the profile's `warmupTime` per task (default 1). */
+  warmUpFactor?: number;
   cases(ctx: ScenarioContext): Promise<BenchCase[]>;
 }
 

@@ -13,8 +13,12 @@ describe('CPU accounting', () => {
       const used = process.cpuUsage(started);
       return (used.user + used.system) / 1000;
     };
-    const until = performance.now() + 5_000;
-    while (cpuMs() < 30 && performance.now() < until) Math.sqrt(Math.random());
+    const began = performance.now();
+    const until = began + 5_000;
+    // and for 30 ms of wall time: the process's CPU time counts every thread, and V8's background threads can
+    // make it run ahead of the clock (30 ms of CPU in 26–28 ms, seen here)
+    while ((cpuMs() < 30 || performance.now() - began < 30) && performance.now() < until)
+      Math.sqrt(Math.random());
     const round = end();
     expect(cpuMs()).toBeGreaterThanOrEqual(30);
     expect(round.harnessMs).toBeGreaterThan(15);

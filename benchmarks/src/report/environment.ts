@@ -11,7 +11,7 @@ import type { loadedRoundTripSummary, ProxyCalibration } from '../latency-proxy'
 import type { RunOptions } from '../options';
 import type { PgbenchInfo } from '../pgbench';
 import type { ScenarioSeconds } from '../runner';
-import { roundTime } from '../scenario';
+import { roundTime, warmUpTime } from '../scenario';
 import { SCENARIOS } from '../scenarios';
 import { P99_MIN_SAMPLES, type Stats } from '../stats';
 
@@ -152,6 +152,10 @@ export async function describeEnvironment(input: EnvironmentInput) {
       ),
       minIterationsPerRound: profile.iterations,
       warmupMs: profile.warmupTime,
+      /** The warm-up round's tinybench warm-up and untimed run per task, each this long (see warmUpFactor). */
+      warmupMsByScenario: Object.fromEntries(
+        SCENARIOS.filter((s) => options.scenarios.includes(s.id)).map((s) => [s.id, warmUpTime(s, profile)]),
+      ),
       roundWarmupMs: profile.roundWarmupTime,
       warmupIterations: profile.warmupIterations,
       bulkRows: profile.bulkRows,

@@ -60,6 +60,12 @@ function sqlSection(results: readonly CaseResult[], impl: string): string {
   return `<details><summary>SQL sent by ${impl}</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
 }
 
+/** The scenarios whose warm-up round is longer than the profile's (warmUpFactor), e.g. " (n-plus-one: 2 × 300 ms)". */
+function longerWarmUps(byScenario: Record<string, number> | undefined, ms: number): string {
+  const longer = Object.entries(byScenario ?? {}).filter(([, w]) => w !== ms);
+  return longer.length ? ` (${longer.map(([id, w]) => `${id}: 2 × ${w} ms`).join(', ')})` : '';
+}
+
 /** Where the single-caller scenarios ran (placement.ts), in one line. */
 export function placementLine(placement: RunPlacement): string {
   if (!('harnessCpus' in placement)) return `single-caller scenarios ${placement.reason}`;
@@ -90,7 +96,7 @@ export function summaryMarkdown(
       `- Dataset: scale ${env.dataset.scale} (${Object.entries(env.dataset.rows)
         .map(([t, n]) => `${n} ${t}`)
         .join(', ')}), seed ${env.dataset.seed}, fingerprint ${env.dataset.fingerprint}`,
-      `- Profile ${run.profile}: an untimed warm-up round of ${run.warmupMs} ms per task, then ${run.rounds} interleaved rounds of ${run.timeBudgetMsPerTaskAndRound} ms (at least ${run.minIterationsPerRound} operations) per task after a ${run.roundWarmupMs} ms warm-up; order within rounds balanced (seed ${run.orderSeed})`,
+      `- Profile ${run.profile}: an untimed warm-up round of 2 × ${run.warmupMs} ms per task${longerWarmUps(run.warmupMsByScenario, run.warmupMs)}, then ${run.rounds} interleaved rounds of ${run.timeBudgetMsPerTaskAndRound} ms (at least ${run.minIterationsPerRound} operations) per task after a ${run.roundWarmupMs} ms warm-up; order within rounds balanced (seed ${run.orderSeed})`,
       `- Pool size ${run.pool} for every implementation; latency: ${run.latency}; SELECT 1 round trip (median): ${fmt(run.roundTripMs.libraries)} ms${run.latencyMs > 0 ? ` (direct: ${fmt(run.roundTripMs.direct)} ms)` : ''}`,
       ...(run.placement ? [`- Cores: ${placementLine(run.placement)}`] : []),
       `- Statement counts: ${env.configuration.statementCounting}`,

@@ -1,5 +1,5 @@
 import { LOAD_STRATEGIES } from '@dal/core';
-import { type Scenario, SINGLE_CALLER_ROUNDS } from '../scenario';
+import { type Scenario, SINGLE_CALLER_ROUNDS, SINGLE_CALLER_WARM_UP } from '../scenario';
 
 const LIMIT = 50;
 
@@ -11,6 +11,7 @@ export const nPlusOne: Scenario = {
   columns: ['strategy'],
   writes: false,
   roundTimeFactor: SINGLE_CALLER_ROUNDS,
+  warmUpFactor: SINGLE_CALLER_WARM_UP,
   async cases() {
     return LOAD_STRATEGIES.map((strategy) => ({
       id: strategy,

@@ -1,5 +1,5 @@
 import { CURSOR_TIMESTAMP_FORMAT, encodeCursor } from '@dal/core';
-import { type BenchCase, type Scenario, SINGLE_CALLER_ROUNDS } from '../scenario';
+import { type BenchCase, type Scenario, SINGLE_CALLER_ROUNDS, SINGLE_CALLER_WARM_UP } from '../scenario';
 
 const PAGE_SIZE = 20;
 const DEPTHS = [1, 10, 100, 1_000, 10_000];
@@ -12,6 +12,7 @@ export const pagination: Scenario = {
   columns: ['method', 'depth'],
   writes: false,
   roundTimeFactor: SINGLE_CALLER_ROUNDS,
+  warmUpFactor: SINGLE_CALLER_WARM_UP,
   async cases({ db }) {
     const pages = Math.floor(db.sizes.orders / PAGE_SIZE);
     const cases: BenchCase[] = [];

@@ -6,7 +6,7 @@ const SEED = 0x9e7;
 /** Inputs verified from the start of each timed round's sequence. */
 const VERIFIED_PER_ROUND = 5;
 
-import { type BenchCase, type Scenario, SINGLE_CALLER_ROUNDS } from '../scenario';
+import { type BenchCase, type Scenario, SINGLE_CALLER_ROUNDS, SINGLE_CALLER_WARM_UP } from '../scenario';
 
 export const pointRead: Scenario = {
   id: 'point-read',
@@ -16,6 +16,7 @@ export const pointRead: Scenario = {
   columns: ['operation', 'statements'],
   writes: false,
   roundTimeFactor: SINGLE_CALLER_ROUNDS,
+  warmUpFactor: SINGLE_CALLER_WARM_UP,
   async cases(ctx) {
     const { db, poolSize, profile } = ctx;
     const products = db.sizes.products;
