@@ -103,15 +103,15 @@ export interface BenchCase {
 export const SINGLE_CALLER_ROUNDS = 2;
 
 /**
- * warmUpFactor of the single-caller read scenarios: a warm-up round of 2 × 300 ms per task (tinybench's warm-up
+ * warmUpFactor of the single-caller read scenarios: a warm-up round of 2 × 600 ms per task (tinybench's warm-up
  * and an untimed run) in the default profile. With 2 × 50 ms, two back-to-back runs' rounds 1–4 ran at 0.78–0.96
  * of the throughput of their later rounds, averaged over every row (round 1: 0.78–0.91 by scenario), and
- * reached it from round 5, after about 600 ms of calls per task: V8 was still optimising the libraries' code
- * and sizing its young generation (the ORMs' share of time in calls over 1 ms fell round by round, e.g.
- * Kysely's point read 19–26% of the time in rounds 1–3, 1–6% after). Those rounds widened every interval
- * and moved the medians.
+ * reached it from round 5: V8 was still optimising the libraries' code and sizing its young generation (the
+ * ORMs' share of time in calls over 1 ms fell round by round, e.g. Kysely's point read 19–26% of the time in
+ * rounds 1–3, 1–6% after). With 2 × 300 ms pagination's rounds were level from round 1, but the ORMs' point
+ * reads (MikroORM, Sequelize, TypeORM: 0.55–0.8 in rounds 1–4) and naive n-plus-one still climbed.
  */
-export const SINGLE_CALLER_WARM_UP = 6;
+export const SINGLE_CALLER_WARM_UP = 12;
 
 /** Untimed milliseconds per task of `scenario`'s warm-up round under `profile`. */
 export const warmUpTime = (scenario: Scenario, profile: Profile): number =>
