@@ -103,15 +103,17 @@ export interface BenchCase {
 export const SINGLE_CALLER_ROUNDS = 2;
 
 /**
- * warmUpFactor of the single-caller read scenarios: a warm-up round of 2 × 600 ms per task (tinybench's warm-up
+ * warmUpFactor of the single-caller read scenarios: a warm-up round of 2 × 300 ms per task (tinybench's warm-up
  * and an untimed run) in the default profile. With 2 × 50 ms, two back-to-back runs' rounds 1–4 ran at 0.78–0.96
  * of the throughput of their later rounds, averaged over every row (round 1: 0.78–0.91 by scenario), and
  * reached it from round 5: V8 was still optimising the libraries' code and sizing its young generation (the
  * ORMs' share of time in calls over 1 ms fell round by round, e.g. Kysely's point read 19–26% of the time in
- * rounds 1–3, 1–6% after). With 2 × 300 ms pagination's rounds were level from round 1, but the ORMs' point
- * reads (MikroORM, Sequelize, TypeORM: 0.55–0.8 in rounds 1–4) and naive n-plus-one still climbed.
+ * rounds 1–3, 1–6% after). With 2 × 300 ms pagination's rounds were level from round 1 and the × pg intervals
+ * narrowed from ±14–15% to ±10–11% (median half-width). 2 × 600 ms bought nothing more (±10.6–11.1%, and
+ * point-read's and n-plus-one's first rounds still 0.85–0.95 of their later ones) for 80 s more per run of the
+ * three scenarios.
  */
-export const SINGLE_CALLER_WARM_UP = 12;
+export const SINGLE_CALLER_WARM_UP = 6;
 
 /** Untimed milliseconds per task of `scenario`'s warm-up round under `profile`. */
 export const warmUpTime = (scenario: Scenario, profile: Profile): number =>
