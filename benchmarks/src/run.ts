@@ -211,13 +211,15 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         countedRole: role.role,
         serverPid,
         proxyPid: proxy?.pid ?? null,
+        harnessCpus: null,
       };
       const scenarioBegan = performance.now();
-      // a single caller's rounds run with the harness and the server on cores of their own (placement.ts); the
-      // scenario's process inherits this process's CPUs
+      // a single caller's rounds run with the harness's main thread and the server on cores of their own
+      // (placement.ts): the server is placed here, the scenario's process places its main thread
       const oneCaller = plan.cases.every((c) => c.tasks.every((t) => (t.spec.concurrency ?? 1) === 1));
       const unplace =
         oneCaller && place.split && serverPid !== null ? placeServer(serverPid, place.split) : null;
+      job.harnessCpus = unplace ? place.split!.harness : null;
       if (unplace) splitScenarios.push(plan.scenario.id);
       let outcome: Awaited<ReturnType<typeof runScenarioProcess>>;
       try {

@@ -5,6 +5,7 @@ import { BenchDatabase } from './database';
 import { BenchmarkError, messageOf, redactSecrets, UsageError } from './errors';
 import { loadImplementations } from './implementations';
 import { loadedRoundTrip } from './latency-proxy';
+import { harnessMainThread } from './placement';
 import type { Profile } from './profile';
 import type { RegisteredImplementation } from './registry';
 import { type CaseResult, planScenarios, type RunSetup, runScenarios, type ScenarioParts } from './runner';
@@ -32,6 +33,8 @@ export interface ScenarioJob {
   serverPid: number | null;
   /** The latency proxy's process, null without --latency. */
   proxyPid: number | null;
+  /** CPUs for this process's main thread while the server runs on the others (placement.ts), or null. */
+  harnessCpus: string | null;
 }
 
 type FromChild =
@@ -114,6 +117,7 @@ async function runJob(job: ScenarioJob): Promise<FromChild> {
   let probe: ReturnType<typeof loadedRoundTrip> | undefined;
   let tap: SqlTap | undefined;
   try {
+    if (job.harnessCpus !== null) harnessMainThread(job.harnessCpus);
     const registry: { IMPLEMENTATIONS: readonly RegisteredImplementation[] } = await import(
       job.registryModule
     );

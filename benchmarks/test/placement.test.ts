@@ -1,8 +1,16 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { childrenOf } from '../src/cpu';
-import { allowedCpus, parseCpuList, placement, placeServer, splitCpus } from '../src/placement';
+import {
+  allowedCpus,
+  harnessMainThread,
+  parseCpuList,
+  placement,
+  placeServer,
+  splitCpus,
+} from '../src/placement';
 
 describe('core placement of single-caller scenarios', () => {
   it('reads CPU lists and halves them, the first half for the harness', () => {
@@ -22,7 +30,7 @@ describe('core placement of single-caller scenarios', () => {
   const here = placement({ serverPid: process.pid, latency: false });
   // on a one-CPU machine, or one without taskset, there is nothing to place: the reason says which
   it.skipIf(!here.split)(
-    `places a server, its children and its later children on the server's half, this process on the other, and gives every CPU back (${here.reason ?? 'split here'})`,
+    `places a server, its children and its later children on the server's half and gives every CPU back; this process's main thread alone on the other half (${here.reason ?? 'split here'})`,
     async () => {
       const split = here.split!;
       const all = allowedCpus(process.pid);
@@ -33,7 +41,7 @@ describe('core placement of single-caller scenarios', () => {
         const restore = placeServer(server.pid!, split);
         const serverCpus = parseCpuList(split.server);
         expect(allowedCpus(server.pid!)).toEqual(serverCpus);
-        expect(allowedCpus(process.pid)).toEqual(parseCpuList(split.harness));
+        expect(allowedCpus(process.pid)).toEqual(all);
         await sleep(1500);
         const children = childrenOf(server.pid!);
         expect(children).toHaveLength(2);
@@ -42,6 +50,21 @@ describe('core placement of single-caller scenarios', () => {
         expect(allowedCpus(process.pid)).toEqual(all);
         expect(allowedCpus(server.pid!)).toEqual(all);
         for (const child of children) expect(allowedCpus(child)).toEqual(all);
+        // the main thread (whose id is the pid) moves, V8's and libuv's other threads keep every CPU
+        const threadCpus = (tid: string) => {
+          const status = readFileSync(`/proc/${process.pid}/task/${tid}/status`, 'utf8');
+          return parseCpuList(status.split('Cpus_allowed_list:')[1]!.split('\n')[0]!);
+        };
+        const others = readdirSync(`/proc/${process.pid}/task`).filter((tid) => tid !== String(process.pid));
+        expect(others.length).toBeGreaterThan(0);
+        harnessMainThread(split.harness);
+        try {
+          expect(threadCpus(String(process.pid))).toEqual(parseCpuList(split.harness));
+          for (const tid of others) expect(threadCpus(tid)).toEqual(all);
+        } finally {
+          harnessMainThread(all!.join(','));
+        }
+        expect(threadCpus(String(process.pid))).toEqual(all);
       } finally {
         for (const child of childrenOf(server.pid!)) process.kill(child);
         server.kill();

@@ -69,7 +69,7 @@ function longerWarmUps(byScenario: Record<string, number> | undefined, ms: numbe
 /** Where the single-caller scenarios ran (placement.ts), in one line. */
 export function placementLine(placement: RunPlacement): string {
   if (!('harnessCpus' in placement)) return `single-caller scenarios ${placement.reason}`;
-  return `single-caller scenarios (${placement.scenarios.join(', ') || 'none in this run'}) ran split, the harness on CPU ${placement.harnessCpus} and every server process on CPU ${placement.serverCpus}; the others on every core`;
+  return `single-caller scenarios (${placement.scenarios.join(', ') || 'none in this run'}) ran split, the harness's main thread on CPU ${placement.harnessCpus} (its other threads on every CPU) and every server process on CPU ${placement.serverCpus}; the others on every core`;
 }
 
 export function summaryMarkdown(
