@@ -39,10 +39,10 @@ export function parseCpuList(list: string): number[] {
   return cpus;
 }
 
-/** The CPUs `pid` may run on (/proc/<pid>/status), or null where /proc does not say. */
-export function allowedCpus(pid: number): number[] | null {
+/** The CPUs a thread of `pid` (by default its main thread) may run on, from /proc, or null where /proc does not say. */
+export function allowedCpus(pid: number, tid = pid): number[] | null {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
     const line = status.split('\n').find((l) => l.startsWith('Cpus_allowed_list:'));
     return line ? parseCpuList(line.slice('Cpus_allowed_list:'.length)) : null;
   } catch {
@@ -57,16 +57,19 @@ export function splitCpus(cpus: readonly number[]): CoreSplit | null {
   return { harness: cpus.slice(0, half).join(','), server: cpus.slice(half).join(',') };
 }
 
-/** Restricts `pid` and all its threads to `cpus` (taskset from util-linux); throws what taskset said. */
-export function pin(pid: number, cpus: string): void {
+/** Runs taskset (util-linux) with `args`; throws what it said, naming `what` was being placed. */
+function taskset(args: string[], what: string, cpus: string): void {
   try {
-    execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpus, String(pid)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync('taskset', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`taskset could not place process ${pid} on CPU ${cpus}: ${stderr || String(error)}`);
+    throw new Error(`taskset could not place ${what} on CPU ${cpus}: ${stderr || String(error)}`);
   }
+}
+
+/** Restricts `pid` and all its threads to `cpus`. */
+export function pin(pid: number, cpus: string): void {
+  taskset(['--all-tasks', '--cpu-list', '--pid', cpus, String(pid)], `process ${pid}`, cpus);
 }
 
 /**
@@ -119,15 +122,6 @@ export function placeServer(serverPid: number, split: CoreSplit): () => void {
  * placed, 6.3× with the whole harness on one core; the other libraries moved within their intervals.
  */
 export function harnessMainThread(cpus: string): void {
-  try {
-    // without --all-tasks: the thread whose id is the pid, i.e. the main thread
-    execFileSync('taskset', ['--cpu-list', '--pid', cpus, String(process.pid)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(
-      `taskset could not place the harness's main thread on CPU ${cpus}: ${stderr || String(error)}`,
-    );
-  }
+  // without --all-tasks: the thread whose id is the pid, i.e. the main thread
+  taskset(['--cpu-list', '--pid', cpus, String(process.pid)], "the harness's main thread", cpus);
 }

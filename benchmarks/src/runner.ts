@@ -183,6 +183,10 @@ export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Prom
 const roundUnits = (scenario: Scenario, profile: Profile) =>
   roundTime(scenario, profile) + profile.roundWarmupTime + OVERHEAD_UNITS;
 
+/** The warm-up round of one task: tinybench's warm-up and an untimed run, each warmUpTime long. */
+const warmUpUnits = (scenario: Scenario, profile: Profile) =>
+  2 * warmUpTime(scenario, profile) + OVERHEAD_UNITS;
+
 export function plannedUnits(plans: Planned[], profile: Profile, counting: boolean): number {
   let units = 0;
   for (const plan of plans) {
@@ -192,8 +196,7 @@ export function plannedUnits(plans: Planned[], profile: Profile, counting: boole
       units += n * profile.rounds * roundUnits(plan.scenario, profile);
       // the warm-up round (slow tasks skip it)
       units +=
-        c.tasks.filter((t) => t.spec.iterations === undefined).length *
-        (2 * warmUpTime(plan.scenario, profile) + OVERHEAD_UNITS);
+        c.tasks.filter((t) => t.spec.iterations === undefined).length * warmUpUnits(plan.scenario, profile);
     }
   }
   return units;
@@ -534,7 +537,7 @@ async function time(
         }
         if (scenario.writes) await setup.db.reset();
         if (round === 0) {
-          setup.progress.advance(2 * warmUp.time + OVERHEAD_UNITS);
+          setup.progress.advance(warmUpUnits(scenario, profile));
           continue;
         }
         (phases.get(key) ?? phases.set(key, []).get(key))!.push(phase);

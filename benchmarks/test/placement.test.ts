@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { childrenOf } from '../src/cpu';
@@ -51,20 +51,18 @@ describe('core placement of single-caller scenarios', () => {
         expect(allowedCpus(server.pid!)).toEqual(all);
         for (const child of children) expect(allowedCpus(child)).toEqual(all);
         // the main thread (whose id is the pid) moves, V8's and libuv's other threads keep every CPU
-        const threadCpus = (tid: string) => {
-          const status = readFileSync(`/proc/${process.pid}/task/${tid}/status`, 'utf8');
-          return parseCpuList(status.split('Cpus_allowed_list:')[1]!.split('\n')[0]!);
-        };
-        const others = readdirSync(`/proc/${process.pid}/task`).filter((tid) => tid !== String(process.pid));
+        const others = readdirSync(`/proc/${process.pid}/task`)
+          .map(Number)
+          .filter((tid) => tid !== process.pid);
         expect(others.length).toBeGreaterThan(0);
         harnessMainThread(split.harness);
         try {
-          expect(threadCpus(String(process.pid))).toEqual(parseCpuList(split.harness));
-          for (const tid of others) expect(threadCpus(tid)).toEqual(all);
+          expect(allowedCpus(process.pid)).toEqual(parseCpuList(split.harness));
+          for (const tid of others) expect(allowedCpus(process.pid, tid)).toEqual(all);
         } finally {
           harnessMainThread(all!.join(','));
         }
-        expect(threadCpus(String(process.pid))).toEqual(all);
+        expect(allowedCpus(process.pid)).toEqual(all);
       } finally {
         for (const child of childrenOf(server.pid!)) process.kill(child);
         server.kill();

@@ -185,8 +185,9 @@ export async function describeEnvironment(input: EnvironmentInput) {
       /** Set when a scenario stopped the run: the results hold only the scenarios that finished before it. */
       stopped: input.stopped ?? null,
       /**
-       * Single-caller scenarios: the harness's main thread and the embedded server on cores of their own (taskset), so every
-       * round trip crosses between the same cores; scenarios with concurrent callers are left to the scheduler.
+       * Single-caller scenarios: the harness's main thread and the embedded server on cores of their own
+       * (taskset), so every round trip crosses between the same cores; scenarios with concurrent callers are
+       * left to the scheduler.
        */
       placement: input.placement ?? null,
     },
