@@ -42,7 +42,8 @@ import { isPoolSizeRow } from './scenario';
  *                         ±15% bound (the median added round trip against run.latencyMs)
  *   wall|run              the run's wall time, `17 min 51 s`
  *   timed|run             the sum of its timed rounds' measured parts (run.scenarioSeconds), `11 min 2 s`
- *   rounds|run            rounds per task in the run; conf|run the coverage of its intervals, `75%`
+ *   rounds|run[|s]        rounds per task in the run (the profile's), or in scenario s; conf|run[|s] the
+ *                         coverage of those rounds' intervals, `75%`
  */
 export const RUNS: Record<string, string> = {
   default: 'reference-default',
@@ -242,12 +243,24 @@ export class Figures {
         );
       }
       case 'rounds':
-        return String(this.run(run).results[0]?.roundOpsPerSec.length ?? 0);
+        return String(this.typical(run, args[0])?.roundOpsPerSec.length ?? 0);
       case 'conf':
-        return `${Math.round(100 * (this.run(run).results[0]?.confidence ?? 0) * 100) / 100}%`;
+        return `${Math.round(100 * (this.typical(run, args[0])?.confidence ?? 0) * 100) / 100}%`;
       default:
         throw new ProseError(`unknown figure kind '${kind}' in '${key}'`);
     }
+  }
+
+  /** A result of scenario `scenario`, or without one, a result with the run's own number of rounds. */
+  private typical(run: string, scenario: string | undefined) {
+    const { results, environment } = this.run(run);
+    if (scenario) {
+      const found = results.find((x) => x.scenario === scenario);
+      if (!found) throw new ProseError(`no results of scenario '${scenario}' in ${RUNS[run] ?? run}`);
+      return found;
+    }
+    const rounds = path(environment, 'run.rounds');
+    return results.find((x) => x.roundOpsPerSec.length === rounds) ?? results[0];
   }
 
   private displayName(run: string, impl: string): string {

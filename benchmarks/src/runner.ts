@@ -15,10 +15,12 @@ import { REFERENCE_ID } from './registry';
 import {
   type BenchCase,
   type Observation,
+  roundCount,
   roundTime,
   type Scenario,
   type ScenarioContext,
   type ScenarioImplementation,
+  scenarioProfile,
   type TaskSpec,
   warmUpTime,
 } from './scenario';
@@ -167,14 +169,17 @@ export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Prom
     const handles = new Map(
       setup.impls.map((i) => [i.id, handle(i, () => setup.libraryUrl, setup.poolSize)]),
     );
-    const cases = (await scenario.cases(ctx)).map((benchCase) => {
-      const tasks = setup.impls.flatMap((impl) => {
-        const spec = benchCase.task(handles.get(impl.id)!);
-        return spec ? [{ impl: impl.id, spec }] : [];
-      });
-      const baselines = tasks[0]?.impl === REFERENCE_ID ? (benchCase.baselines?.() ?? []) : [];
-      return { benchCase, tasks: tasks[0]?.impl === REFERENCE_ID ? [...tasks, ...baselines] : [] };
-    });
+    // its inputs and verification cover the rounds it runs (roundCount)
+    const cases = (await scenario.cases({ ...ctx, profile: scenarioProfile(scenario, ctx.profile) })).map(
+      (benchCase) => {
+        const tasks = setup.impls.flatMap((impl) => {
+          const spec = benchCase.task(handles.get(impl.id)!);
+          return spec ? [{ impl: impl.id, spec }] : [];
+        });
+        const baselines = tasks[0]?.impl === REFERENCE_ID ? (benchCase.baselines?.() ?? []) : [];
+        return { benchCase, tasks: tasks[0]?.impl === REFERENCE_ID ? [...tasks, ...baselines] : [] };
+      },
+    );
     plans.push({ scenario, handles, cases: cases.filter((c) => c.tasks.length > 0) });
   }
   return plans;
@@ -193,7 +198,7 @@ export function plannedUnits(plans: Planned[], profile: Profile, counting: boole
     for (const c of plan.cases) {
       const n = c.tasks.length;
       units += n * (VERIFY_UNITS + (counting ? COUNT_UNITS : 0));
-      units += n * profile.rounds * roundUnits(plan.scenario, profile);
+      units += n * roundCount(plan.scenario, profile) * roundUnits(plan.scenario, profile);
       // the warm-up round (slow tasks skip it)
       units +=
         c.tasks.filter((t) => t.spec.iterations === undefined).length * warmUpUnits(plan.scenario, profile);
@@ -437,7 +442,7 @@ async function time(
   seconds: { warmUp: number; rounds: number },
 ): Promise<CaseResult[]> {
   const { scenario } = plan;
-  const { profile } = setup;
+  const profile = scenarioProfile(scenario, setup.profile);
   const phases = new Map<string, Phase[]>();
   const observed = new Map<string, Record<string, number | string>>();
   // Round 0 warms up and is thrown away: the scenario's process is new, and whichever task ran first

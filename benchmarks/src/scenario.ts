@@ -100,7 +100,7 @@ export interface BenchCase {
  * 78%, and 180 ms ±18–33% by scenario in a full run, which then took 20 min 11 s: past 120 ms a round buys little
  * and the full run must fit in 20 minutes (benchmarks/README.md, Method).
  */
-export const SINGLE_CALLER_ROUNDS = 2;
+export const SINGLE_CALLER_ROUND_TIME = 2;
 
 /**
  * warmUpFactor of the single-caller read scenarios: a warm-up round of 2 × 300 ms per task (tinybench's warm-up
@@ -114,6 +114,24 @@ export const SINGLE_CALLER_ROUNDS = 2;
  * three scenarios.
  */
 export const SINGLE_CALLER_WARM_UP = 6;
+
+/**
+ * roundsFactor of the single-caller read scenarios: 15 rounds in the default profile (8 with `--quick`). With
+ * 10, two back-to-back runs of the three had × pg intervals of ±9–12% median half-width; with 15, ±5.3% and
+ * ±5.6%, 111 of 116 ratios agreeing within 10% (3 December, a clean clone patched to 15 rounds). Each round of
+ * the three costs about 20 s of a default run (benchmarks/README.md, Method).
+ */
+export const SINGLE_CALLER_ROUND_COUNT = 1.5;
+
+/** Timed rounds per task of `scenario` under `profile`. */
+export const roundCount = (scenario: Scenario, profile: Profile): number =>
+  Math.round(profile.rounds * (scenario.roundsFactor ?? 1));
+
+/** `profile` as `scenario` runs it: its own number of rounds (what its inputs and verification cover). */
+export const scenarioProfile = (scenario: Scenario, profile: Profile): Profile => ({
+  ...profile,
+  rounds: roundCount(scenario, profile),
+});
 
 /** Untimed milliseconds per task of `scenario`'s warm-up round under `profile`. */
 export const warmUpTime = (scenario: Scenario, profile: Profile): number =>
@@ -141,6 +159,8 @@ export interface Scenario {
    * can `hold` their pools across the case's rounds without every case's pools open at once.
    */
   caseByCase?: boolean;
+  /** Runs this many times the profile's rounds, rounded (default 1). */
+  roundsFactor?: number;
   /** Each timed round lasts this many times the profile's `time` (default 1). */
   roundTimeFactor?: number;
   /** The untimed warm-up round lasts this many times the profile's `warmupTime` per task (default 1). */

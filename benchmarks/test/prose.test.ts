@@ -89,6 +89,45 @@ describe('the prose checker', () => {
     }
   });
 
+  it('says how many rounds the run and each scenario ran, and what their intervals cover', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dal-prose-'));
+    try {
+      const result = (impl: string, rounds: number) => ({
+        case: 'c',
+        labels: {},
+        impl,
+        concurrency: 1,
+        stats: { samples: 500, mean: 1, p50: 1, p99: 1 },
+        roundOpsPerSec: Array.from({ length: rounds }, (_, i) => 1000 + i),
+        rate: null,
+        counts: null,
+      });
+      mkdirSync(join(dir, 'reference-default'));
+      writeFileSync(
+        join(dir, 'reference-default', 'raw.json'),
+        JSON.stringify({
+          scenarios: [
+            { scenario: 'point-read', results: [result('pg', 15), result('kysely', 15)] },
+            { scenario: 'pooling', results: [result('pg', 10)] },
+          ],
+        }),
+      );
+      writeFileSync(
+        join(dir, 'reference-default', 'environment.json'),
+        JSON.stringify({ run: { rounds: 10 } }),
+      );
+      const own = new Figures(`${dir}/`);
+      // the run's own count is the profile's, not the first scenario's
+      expect(own.value('rounds|default')).toBe('10');
+      expect(own.value('conf|default')).toBe('97.85%');
+      expect(own.value('rounds|default|point-read')).toBe('15');
+      expect(own.value('conf|default|point-read')).toBe('96.48%');
+      expect(() => own.value('rounds|default|upsert')).toThrow(/no results of scenario 'upsert'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads the latency proxy's self-test verdict and each case's added round trip from the run", () => {
     const dir = mkdtempSync(join(tmpdir(), 'dal-prose-'));
     try {

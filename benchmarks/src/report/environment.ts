@@ -11,7 +11,7 @@ import type { loadedRoundTripSummary, ProxyCalibration } from '../latency-proxy'
 import type { RunOptions } from '../options';
 import type { PgbenchInfo } from '../pgbench';
 import type { ScenarioSeconds } from '../runner';
-import { roundTime, warmUpTime } from '../scenario';
+import { roundCount, roundTime, warmUpTime } from '../scenario';
 import { SCENARIOS } from '../scenarios';
 import { P99_MIN_SAMPLES, type Stats } from '../stats';
 
@@ -141,6 +141,10 @@ export async function describeEnvironment(input: EnvironmentInput) {
       scale: options.scale,
       scenarios: options.scenarios,
       rounds: profile.rounds,
+      /** The rounds each scenario ran (a scenario may run more, see roundsFactor). */
+      roundsByScenario: Object.fromEntries(
+        SCENARIOS.filter((s) => options.scenarios.includes(s.id)).map((s) => [s.id, roundCount(s, profile)]),
+      ),
       /** Seed of the balanced order of implementations within rounds. */
       orderSeed: profile.orderSeed,
       order:
@@ -223,7 +227,7 @@ export async function describeEnvironment(input: EnvironmentInput) {
       ratioToPg:
         "median over rounds of raw pg's ops/s ÷ the implementation's ops/s in the same round, with the same interval over the per-round ratios; '≈ pg' when it includes 1",
       interval:
-        'k-th smallest to k-th largest round, k the largest rank with 1 - 2·P(Binomial(n, 1/2) < k) >= confidence (2nd–9th of 10); [min, max] below 6 rounds, which covers less',
+        'k-th smallest to k-th largest round, k the largest rank with 1 - 2·P(Binomial(n, 1/2) < k) >= confidence (2nd–9th of 10, 4th–12th of 15); [min, max] below 6 rounds, which covers less',
       confidence: CONFIDENCE,
       library: `simple-statistics ${packageVersion('simple-statistics', import.meta.url)}`,
       p99MinSamples: P99_MIN_SAMPLES,

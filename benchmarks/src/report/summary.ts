@@ -7,7 +7,7 @@ import { pgbenchComparison } from './baseline';
 import type { Chart } from './charts';
 import type { Environment, RunPlacement } from './environment';
 import { paginationPlans, planBlock, planFlagList, planShape } from './plans';
-import { driversOf, fmt, fmtCount, markdownTable, scenarioTable } from './table';
+import { driversOf, exceptions, fmt, fmtCount, markdownTable, scenarioTable } from './table';
 
 const MAX_SQL = 2_000;
 
@@ -60,12 +60,6 @@ function sqlSection(results: readonly CaseResult[], impl: string): string {
   return `<details><summary>SQL sent by ${impl}</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
 }
 
-/** The scenarios whose warm-up round is longer than the profile's (warmUpFactor), e.g. " (n-plus-one: 2 × 300 ms)". */
-function longerWarmUps(byScenario: Record<string, number> | undefined, ms: number): string {
-  const longer = Object.entries(byScenario ?? {}).filter(([, w]) => w !== ms);
-  return longer.length ? ` (${longer.map(([id, w]) => `${id}: 2 × ${w} ms`).join(', ')})` : '';
-}
-
 /** Where the single-caller scenarios ran (placement.ts), in one line. */
 export function placementLine(placement: RunPlacement): string {
   if (!('harnessCpus' in placement)) return `single-caller scenarios ${placement.reason}`;
@@ -96,7 +90,7 @@ export function summaryMarkdown(
       `- Dataset: scale ${env.dataset.scale} (${Object.entries(env.dataset.rows)
         .map(([t, n]) => `${n} ${t}`)
         .join(', ')}), seed ${env.dataset.seed}, fingerprint ${env.dataset.fingerprint}`,
-      `- Profile ${run.profile}: an untimed warm-up round of 2 × ${run.warmupMs} ms per task${longerWarmUps(run.warmupMsByScenario, run.warmupMs)}, then ${run.rounds} interleaved rounds of ${run.timeBudgetMsPerTaskAndRound} ms (at least ${run.minIterationsPerRound} operations) per task after a ${run.roundWarmupMs} ms warm-up; order within rounds balanced (seed ${run.orderSeed})`,
+      `- Profile ${run.profile}: an untimed warm-up round of 2 × ${run.warmupMs} ms per task${exceptions(run.warmupMsByScenario, run.warmupMs, (w) => `2 × ${w} ms`)}, then ${run.rounds} interleaved rounds${exceptions(run.roundsByScenario, run.rounds, String)} of ${run.timeBudgetMsPerTaskAndRound} ms${exceptions(run.timeBudgetMsByScenario, run.timeBudgetMsPerTaskAndRound, (t) => `${t} ms`)} (at least ${run.minIterationsPerRound} operations) per task after a ${run.roundWarmupMs} ms warm-up; order within rounds balanced (seed ${run.orderSeed})`,
       `- Pool size ${run.pool} for every implementation; latency: ${run.latency}; SELECT 1 round trip (median): ${fmt(run.roundTripMs.libraries)} ms${run.latencyMs > 0 ? ` (direct: ${fmt(run.roundTripMs.direct)} ms)` : ''}`,
       ...(run.placement ? [`- Cores: ${placementLine(run.placement)}`] : []),
       `- Statement counts: ${env.configuration.statementCounting}`,
@@ -133,7 +127,7 @@ export function summaryMarkdown(
     }),
   );
   out.push(
-    `Columns: p50/p99/mean = latency of one operation in ms over the samples of every round (p99 only from ${P99_MIN_SAMPLES} samples on); ops/s = the median over rounds of each round's operations per second (one caller: 1000 ÷ mean ms; concurrent callers: completed operations ÷ elapsed time), with its 95% interval in brackets; stmts/op and rows/op = counted by the database (pg_stat_statements), transaction control excluded; × pg = the median over rounds of raw pg's ops/s ÷ this row's ops/s in the same round, with its 95% interval: "≈ pg" when the interval includes 1, so the rounds cannot tell it from raw pg. Intervals are distribution-free confidence intervals of the median over rounds (order statistics with binomial ranks: the 2nd to 9th of 10 sorted rounds); two rows differ only where their intervals do not overlap.`,
+    `Columns: p50/p99/mean = latency of one operation in ms over the samples of every round (p99 only from ${P99_MIN_SAMPLES} samples on); ops/s = the median over rounds of each round's operations per second (one caller: 1000 ÷ mean ms; concurrent callers: completed operations ÷ elapsed time), with its 95% interval in brackets; stmts/op and rows/op = counted by the database (pg_stat_statements), transaction control excluded; × pg = the median over rounds of raw pg's ops/s ÷ this row's ops/s in the same round, with its 95% interval: "≈ pg" when the interval includes 1, so the rounds cannot tell it from raw pg. Intervals are distribution-free confidence intervals of the median over rounds (order statistics with binomial ranks: the 2nd to 9th of 10 sorted rounds, the 4th to 12th of 15); two rows differ only where their intervals do not overlap.`,
   );
   for (const report of reports) {
     out.push(`## ${report.scenario.id}`);

@@ -124,3 +124,19 @@ export function textTable(table: Table): string {
     '\n',
   );
 }
+
+/**
+ * The scenarios that differ from the profile's `base` (a scenario's factor), grouped by their value, e.g.
+ * " (n-plus-one, point-read: 2 × 300 ms)"; empty when none does.
+ */
+export function exceptions(
+  byScenario: Record<string, number> | undefined,
+  base: number,
+  show: (v: number) => string,
+): string {
+  const groups = new Map<number, string[]>();
+  for (const [id, v] of Object.entries(byScenario ?? {})) {
+    if (v !== base) groups.set(v, [...(groups.get(v) ?? []), id]);
+  }
+  return groups.size ? ` (${[...groups].map(([v, ids]) => `${ids.join(', ')}: ${show(v)}`).join('; ')})` : '';
+}

@@ -15,7 +15,7 @@ import {
   type SourceReader,
   workingTree,
 } from '../code-view';
-import { fmt, fmtCount, fmtEstimate, fmtRatio } from '../table';
+import { exceptions, fmt, fmtCount, fmtEstimate, fmtRatio } from '../table';
 import { createCodeHighlighter, escapeHtml, type Highlighter } from './highlight';
 import { methodOf } from './operations';
 
@@ -315,7 +315,7 @@ function environmentSection(run: RunData, impls: readonly Meta[]): string {
   add(
     'profile',
     r.profile
-      ? `${r.profile}: ${r.rounds} rounds of ${r.timeBudgetMsPerTaskAndRound} ms per task${r.warmupMs ? ` after a ${r.warmupMs} ms warm-up` : ''}`
+      ? `${r.profile}: ${r.rounds} rounds${exceptions(r.roundsByScenario, r.rounds, String)} of ${r.timeBudgetMsPerTaskAndRound} ms${exceptions(r.timeBudgetMsByScenario, r.timeBudgetMsPerTaskAndRound, (t) => `${t} ms`)} per task${r.warmupMs ? ` after a ${r.warmupMs} ms warm-up` : ''}`
       : null,
   );
   add('pool', r.pool === undefined ? null : `${r.pool} connections per implementation`);
