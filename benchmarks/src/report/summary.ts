@@ -90,7 +90,7 @@ export function summaryMarkdown(
       `- Dataset: scale ${env.dataset.scale} (${Object.entries(env.dataset.rows)
         .map(([t, n]) => `${n} ${t}`)
         .join(', ')}), seed ${env.dataset.seed}, fingerprint ${env.dataset.fingerprint}`,
-      `- Profile ${run.profile}: an untimed warm-up round of 2 × ${run.warmupMs} ms per task${exceptions(run.warmupMsByScenario, run.warmupMs, (w) => `2 × ${w} ms`)}, then ${run.rounds} interleaved rounds${exceptions(run.roundsByScenario, run.rounds, String)} of ${run.timeBudgetMsPerTaskAndRound} ms${exceptions(run.timeBudgetMsByScenario, run.timeBudgetMsPerTaskAndRound, (t) => `${t} ms`)} (at least ${run.minIterationsPerRound} operations) per task after a ${run.roundWarmupMs} ms warm-up; order within rounds balanced (seed ${run.orderSeed})`,
+      `- Profile ${run.profile}: an untimed warm-up round of 2 × ${run.warmupMs} ms per task${exceptions(run.warmupMsByScenario, run.warmupMs, (w) => `2 × ${w} ms`)}, then ${run.rounds} interleaved rounds${exceptions(run.roundsByScenario, run.rounds, String)} of ${run.timeBudgetMsPerTaskAndRound} ms${exceptions(run.timeBudgetMsByScenario, run.timeBudgetMsPerTaskAndRound, (t) => `${t} ms`)} per task, each of at least ${run.minIterationsPerRound} operations after a ${run.roundWarmupMs} ms warm-up; order within rounds balanced (seed ${run.orderSeed})`,
       `- Pool size ${run.pool} for every implementation; latency: ${run.latency}; SELECT 1 round trip (median): ${fmt(run.roundTripMs.libraries)} ms${run.latencyMs > 0 ? ` (direct: ${fmt(run.roundTripMs.direct)} ms)` : ''}`,
       ...(run.placement ? [`- Cores: ${placementLine(run.placement)}`] : []),
       `- Statement counts: ${env.configuration.statementCounting}`,
