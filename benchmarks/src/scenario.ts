@@ -123,6 +123,13 @@ export const SINGLE_CALLER_WARM_UP = 6;
  */
 export const SINGLE_CALLER_ROUND_COUNT = 1.5;
 
+/** What the single-caller read scenarios (n-plus-one, point-read, pagination) run differently: the three factors above. */
+export const SINGLE_CALLER_READ = {
+  roundsFactor: SINGLE_CALLER_ROUND_COUNT,
+  roundTimeFactor: SINGLE_CALLER_ROUND_TIME,
+  warmUpFactor: SINGLE_CALLER_WARM_UP,
+} satisfies Partial<Scenario>;
+
 /** Timed rounds per task of `scenario` under `profile`. */
 export const roundCount = (scenario: Scenario, profile: Profile): number =>
   Math.round(profile.rounds * (scenario.roundsFactor ?? 1));

@@ -6,6 +6,18 @@ import { Figures, fillProse, handTyped, num, PROSE_FILES, staleFigures } from '.
 
 const figures = new Figures();
 
+/** A raw.json result row of one caller with these rounds' ops/s (spread and override for more callers). */
+const oneCaller = (kase: string, impl: string, ops: number[]) => ({
+  case: kase,
+  labels: {},
+  impl,
+  concurrency: 1,
+  stats: { samples: 500, mean: 1, p50: 1, p99: 1 },
+  roundOpsPerSec: ops,
+  rate: null,
+  counts: null,
+});
+
 describe('figures in prose come from the committed reference raw.json', () => {
   for (const file of PROSE_FILES) {
     const text = readFileSync(file, 'utf8');
@@ -48,16 +60,7 @@ describe('the prose checker', () => {
     try {
       const rounds = (base: number) =>
         [1, 1.05, 0.95, 1.02, 0.98, 1.04, 0.96, 1.01, 0.99, 1.03].map((f) => base * f);
-      const result = (impl: string, ops: number[]) => ({
-        case: 'getProduct',
-        labels: {},
-        impl,
-        concurrency: 1,
-        stats: { samples: 500, mean: 1, p50: 1, p99: 1 },
-        roundOpsPerSec: ops,
-        rate: null,
-        counts: null,
-      });
+      const result = (impl: string, ops: number[]) => oneCaller('getProduct', impl, ops);
       mkdirSync(join(dir, 'reference-default'));
       writeFileSync(
         join(dir, 'reference-default', 'raw.json'),
@@ -92,16 +95,12 @@ describe('the prose checker', () => {
   it('says how many rounds the run and each scenario ran, and what their intervals cover', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dal-prose-'));
     try {
-      const result = (impl: string, rounds: number) => ({
-        case: 'c',
-        labels: {},
-        impl,
-        concurrency: 1,
-        stats: { samples: 500, mean: 1, p50: 1, p99: 1 },
-        roundOpsPerSec: Array.from({ length: rounds }, (_, i) => 1000 + i),
-        rate: null,
-        counts: null,
-      });
+      const result = (impl: string, rounds: number) =>
+        oneCaller(
+          'c',
+          impl,
+          Array.from({ length: rounds }, (_, i) => 1000 + i),
+        );
       mkdirSync(join(dir, 'reference-default'));
       writeFileSync(
         join(dir, 'reference-default', 'raw.json'),
@@ -139,15 +138,13 @@ describe('the prose checker', () => {
           proxyRoundTrip: { addedMs },
         }));
       const result = (kase: string, impl: string, added: number[]) => ({
-        case: kase,
-        labels: {},
-        impl,
+        ...oneCaller(
+          kase,
+          impl,
+          added.map(() => 1000),
+        ),
         concurrency: 8,
-        stats: { samples: 100, mean: 1, p50: 1, p99: 1 },
-        roundOpsPerSec: added.map(() => 1000),
         rounds: rounds(added),
-        rate: null,
-        counts: null,
       });
       const write = (addedMs: number) => {
         mkdirSync(join(dir, 'reference-latency-1ms'), { recursive: true });

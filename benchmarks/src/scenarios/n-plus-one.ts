@@ -1,10 +1,5 @@
 import { LOAD_STRATEGIES } from '@dal/core';
-import {
-  type Scenario,
-  SINGLE_CALLER_ROUND_COUNT,
-  SINGLE_CALLER_ROUND_TIME,
-  SINGLE_CALLER_WARM_UP,
-} from '../scenario';
+import { type Scenario, SINGLE_CALLER_READ } from '../scenario';
 
 const LIMIT = 50;
 
@@ -15,9 +10,7 @@ export const nPlusOne: Scenario = {
     'The cost of loading 50 orders with customer, items and products as N+1 queries (naive), one query per relation level (batched) or one statement (joined).',
   columns: ['strategy'],
   writes: false,
-  roundsFactor: SINGLE_CALLER_ROUND_COUNT,
-  roundTimeFactor: SINGLE_CALLER_ROUND_TIME,
-  warmUpFactor: SINGLE_CALLER_WARM_UP,
+  ...SINGLE_CALLER_READ,
   async cases() {
     return LOAD_STRATEGIES.map((strategy) => ({
       id: strategy,

@@ -1,11 +1,5 @@
 import { CURSOR_TIMESTAMP_FORMAT, encodeCursor } from '@dal/core';
-import {
-  type BenchCase,
-  type Scenario,
-  SINGLE_CALLER_ROUND_COUNT,
-  SINGLE_CALLER_ROUND_TIME,
-  SINGLE_CALLER_WARM_UP,
-} from '../scenario';
+import { type BenchCase, type Scenario, SINGLE_CALLER_READ } from '../scenario';
 
 const PAGE_SIZE = 20;
 const DEPTHS = [1, 10, 100, 1_000, 10_000];
@@ -17,9 +11,7 @@ export const pagination: Scenario = {
     'The time to fetch page d of all orders with LIMIT/OFFSET, which reads and skips every earlier row, and with a keyset cursor, which seeks the index.',
   columns: ['method', 'depth'],
   writes: false,
-  roundsFactor: SINGLE_CALLER_ROUND_COUNT,
-  roundTimeFactor: SINGLE_CALLER_ROUND_TIME,
-  warmUpFactor: SINGLE_CALLER_WARM_UP,
+  ...SINGLE_CALLER_READ,
   async cases({ db }) {
     const pages = Math.floor(db.sizes.orders / PAGE_SIZE);
     const cases: BenchCase[] = [];

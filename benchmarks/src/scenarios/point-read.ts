@@ -6,13 +6,7 @@ const SEED = 0x9e7;
 /** Inputs verified from the start of each timed round's sequence. */
 const VERIFIED_PER_ROUND = 5;
 
-import {
-  type BenchCase,
-  type Scenario,
-  SINGLE_CALLER_ROUND_COUNT,
-  SINGLE_CALLER_ROUND_TIME,
-  SINGLE_CALLER_WARM_UP,
-} from '../scenario';
+import { type BenchCase, type Scenario, SINGLE_CALLER_READ } from '../scenario';
 
 export const pointRead: Scenario = {
   id: 'point-read',
@@ -21,9 +15,7 @@ export const pointRead: Scenario = {
     "Each library's per-operation overhead over raw pg on the smallest query there is: one row by primary key; unnamed statements (every library's default) and named prepared statements where the library has them.",
   columns: ['operation', 'statements'],
   writes: false,
-  roundsFactor: SINGLE_CALLER_ROUND_COUNT,
-  roundTimeFactor: SINGLE_CALLER_ROUND_TIME,
-  warmUpFactor: SINGLE_CALLER_WARM_UP,
+  ...SINGLE_CALLER_READ,
   async cases(ctx) {
     const { db, poolSize, profile } = ctx;
     const products = db.sizes.products;
