@@ -187,7 +187,7 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
       signal,
     };
     const plans = await planScenarios(setup, ctx);
-    progress.start(plannedUnits(plans, options.profile, counter !== null));
+    progress.start(plannedUnits(plans, counter !== null));
     progress.task('harness overhead (empty task)');
     const overhead = await harnessOverhead(options.profile, signal);
     const registryModule = context.registryModule ?? REGISTRY_MODULE;

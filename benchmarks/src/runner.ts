@@ -15,7 +15,6 @@ import { REFERENCE_ID } from './registry';
 import {
   type BenchCase,
   type Observation,
-  roundCount,
   roundTime,
   type Scenario,
   type ScenarioContext,
@@ -136,6 +135,8 @@ const OVERHEAD_UNITS = 60;
 
 interface Planned {
   scenario: Scenario;
+  /** The profile as this scenario runs it (scenarioProfile: its own number of rounds). */
+  profile: Profile;
   handles: Map<string, ScenarioImplementation & { open(): Promise<void>; close(): Promise<void> }>;
   cases: Array<{ benchCase: BenchCase; tasks: Array<{ impl: string; spec: TaskSpec }> }>;
 }
@@ -170,17 +171,16 @@ export async function planScenarios(setup: RunSetup, ctx: ScenarioContext): Prom
       setup.impls.map((i) => [i.id, handle(i, () => setup.libraryUrl, setup.poolSize)]),
     );
     // its inputs and verification cover the rounds it runs (roundCount)
-    const cases = (await scenario.cases({ ...ctx, profile: scenarioProfile(scenario, ctx.profile) })).map(
-      (benchCase) => {
-        const tasks = setup.impls.flatMap((impl) => {
-          const spec = benchCase.task(handles.get(impl.id)!);
-          return spec ? [{ impl: impl.id, spec }] : [];
-        });
-        const baselines = tasks[0]?.impl === REFERENCE_ID ? (benchCase.baselines?.() ?? []) : [];
-        return { benchCase, tasks: tasks[0]?.impl === REFERENCE_ID ? [...tasks, ...baselines] : [] };
-      },
-    );
-    plans.push({ scenario, handles, cases: cases.filter((c) => c.tasks.length > 0) });
+    const profile = scenarioProfile(scenario, ctx.profile);
+    const cases = (await scenario.cases({ ...ctx, profile })).map((benchCase) => {
+      const tasks = setup.impls.flatMap((impl) => {
+        const spec = benchCase.task(handles.get(impl.id)!);
+        return spec ? [{ impl: impl.id, spec }] : [];
+      });
+      const baselines = tasks[0]?.impl === REFERENCE_ID ? (benchCase.baselines?.() ?? []) : [];
+      return { benchCase, tasks: tasks[0]?.impl === REFERENCE_ID ? [...tasks, ...baselines] : [] };
+    });
+    plans.push({ scenario, profile, handles, cases: cases.filter((c) => c.tasks.length > 0) });
   }
   return plans;
 }
@@ -192,16 +192,15 @@ const roundUnits = (scenario: Scenario, profile: Profile) =>
 const warmUpUnits = (scenario: Scenario, profile: Profile) =>
   2 * warmUpTime(scenario, profile) + OVERHEAD_UNITS;
 
-export function plannedUnits(plans: Planned[], profile: Profile, counting: boolean): number {
+export function plannedUnits(plans: Planned[], counting: boolean): number {
   let units = 0;
-  for (const plan of plans) {
-    for (const c of plan.cases) {
+  for (const { scenario, profile, cases } of plans) {
+    for (const c of cases) {
       const n = c.tasks.length;
       units += n * (VERIFY_UNITS + (counting ? COUNT_UNITS : 0));
-      units += n * roundCount(plan.scenario, profile) * roundUnits(plan.scenario, profile);
+      units += n * profile.rounds * roundUnits(scenario, profile);
       // the warm-up round (slow tasks skip it)
-      units +=
-        c.tasks.filter((t) => t.spec.iterations === undefined).length * warmUpUnits(plan.scenario, profile);
+      units += c.tasks.filter((t) => t.spec.iterations === undefined).length * warmUpUnits(scenario, profile);
     }
   }
   return units;
@@ -441,8 +440,7 @@ async function time(
   counts: Map<string, Counts>,
   seconds: { warmUp: number; rounds: number },
 ): Promise<CaseResult[]> {
-  const { scenario } = plan;
-  const profile = scenarioProfile(scenario, setup.profile);
+  const { scenario, profile } = plan;
   const phases = new Map<string, Phase[]>();
   const observed = new Map<string, Record<string, number | string>>();
   // Round 0 warms up and is thrown away: the scenario's process is new, and whichever task ran first

@@ -10,8 +10,9 @@ import { CONFIDENCE } from '../intervals';
 import type { loadedRoundTripSummary, ProxyCalibration } from '../latency-proxy';
 import type { RunOptions } from '../options';
 import type { PgbenchInfo } from '../pgbench';
+import type { Profile } from '../profile';
 import type { ScenarioSeconds } from '../runner';
-import { roundCount, roundTime, warmUpTime } from '../scenario';
+import { roundCount, roundTime, type Scenario, warmUpTime } from '../scenario';
 import { SCENARIOS } from '../scenarios';
 import { P99_MIN_SAMPLES, type Stats } from '../stats';
 
@@ -119,6 +120,11 @@ export function gitState(): GitState {
 export async function describeEnvironment(input: EnvironmentInput) {
   const { options, profile } = { options: input.options, profile: input.options.profile };
   const cpu = cpus();
+  /** One figure per scenario of the run, as it ran it (a scenario may scale the profile's, see Scenario). */
+  const byScenario = (f: (s: Scenario, p: Profile) => number) =>
+    Object.fromEntries(
+      SCENARIOS.filter((s) => options.scenarios.includes(s.id)).map((s) => [s.id, f(s, profile)]),
+    );
   return {
     date: input.startedAt.toISOString(),
     git: input.git,
@@ -142,24 +148,18 @@ export async function describeEnvironment(input: EnvironmentInput) {
       scenarios: options.scenarios,
       rounds: profile.rounds,
       /** The rounds each scenario ran (a scenario may run more, see roundsFactor). */
-      roundsByScenario: Object.fromEntries(
-        SCENARIOS.filter((s) => options.scenarios.includes(s.id)).map((s) => [s.id, roundCount(s, profile)]),
-      ),
+      roundsByScenario: byScenario(roundCount),
       /** Seed of the balanced order of implementations within rounds. */
       orderSeed: profile.orderSeed,
       order:
         'balanced: blocks of n rounds (n = implementations in the case), each rotating one seeded shuffle, so within a block every implementation takes every position once',
       timeBudgetMsPerTaskAndRound: profile.time,
       /** The budget each scenario run used (a scenario may lengthen its rounds, see roundTimeFactor). */
-      timeBudgetMsByScenario: Object.fromEntries(
-        SCENARIOS.filter((s) => options.scenarios.includes(s.id)).map((s) => [s.id, roundTime(s, profile)]),
-      ),
+      timeBudgetMsByScenario: byScenario(roundTime),
       minIterationsPerRound: profile.iterations,
       warmupMs: profile.warmupTime,
       /** The warm-up round's tinybench warm-up and untimed run per task, each this long (see warmUpFactor). */
-      warmupMsByScenario: Object.fromEntries(
-        SCENARIOS.filter((s) => options.scenarios.includes(s.id)).map((s) => [s.id, warmUpTime(s, profile)]),
-      ),
+      warmupMsByScenario: byScenario(warmUpTime),
       roundWarmupMs: profile.roundWarmupTime,
       warmupIterations: profile.warmupIterations,
       bulkRows: profile.bulkRows,
