@@ -90,12 +90,13 @@ export function invariantTests(h: Harness) {
       for (const id of customers) await h.repo.softDeleteCustomer(id);
       expect(await subMillisecond(h, 'customers', 'deleted_at', customers)).toBeGreaterThan(0);
 
-      const products = [widget.id, gadget.id, gizmo.id, bulk.id];
+      const catalogue = [widget, gadget, gizmo, bulk];
+      const products = catalogue.map((p) => p.id);
       for (const id of products) await h.repo.updateProductPrice({ id, priceCents: 5, expectedVersion: 1 });
       expect(await subMillisecond(h, 'products', 'updated_at', products)).toBeGreaterThan(0);
       await h.pool.query("UPDATE products SET updated_at = '2024-01-01T00:00:00Z'");
       // one call per product: rows written by one statement share one now(), so one call would be one sample
-      for (const p of [widget, gadget, gizmo, bulk]) {
+      for (const p of catalogue) {
         await h.repo.upsertProducts([{ sku: p.sku, name: p.name, priceCents: 7, stock: 100 }]);
       }
       expect(await subMillisecond(h, 'products', 'updated_at', products)).toBeGreaterThan(0);
