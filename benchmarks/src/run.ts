@@ -197,6 +197,12 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
     const pgbench = scenarios.some((s) => s.id === 'pooling') ? pgbenchInfo() : null;
     let stopped: { scenario: string; error: BenchmarkError } | null = null;
     for (const plan of plans) {
+      const scenarioBegan = performance.now();
+      // a single caller's rounds run with the harness's main thread and the server on cores of their own
+      // (placement.ts): the server is placed here, the scenario's process places its main thread
+      const oneCaller = plan.cases.every((c) => c.tasks.every((t) => (t.spec.concurrency ?? 1) === 1));
+      const unplace =
+        oneCaller && place.split && serverPid !== null ? placeServer(serverPid, place.split) : null;
       const job: ScenarioJob = {
         scenario: plan.scenario.id,
         impls: impls.map((i) => i.id),
@@ -211,15 +217,8 @@ export async function run(options: RunOptions, context: RunContext): Promise<num
         countedRole: role.role,
         serverPid,
         proxyPid: proxy?.pid ?? null,
-        harnessCpus: null,
+        harnessCpus: unplace ? place.split!.harness : null,
       };
-      const scenarioBegan = performance.now();
-      // a single caller's rounds run with the harness's main thread and the server on cores of their own
-      // (placement.ts): the server is placed here, the scenario's process places its main thread
-      const oneCaller = plan.cases.every((c) => c.tasks.every((t) => (t.spec.concurrency ?? 1) === 1));
-      const unplace =
-        oneCaller && place.split && serverPid !== null ? placeServer(serverPid, place.split) : null;
-      job.harnessCpus = unplace ? place.split!.harness : null;
       if (unplace) splitScenarios.push(plan.scenario.id);
       let outcome: Awaited<ReturnType<typeof runScenarioProcess>>;
       try {
